@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../shared/commandIds';
+import type { Log } from '../log';
+import { DiagnosePanel } from '../panel/diagnosePanel';
+import type { FlowTimelineProvider } from '../tree/flowTimelineProvider';
+
+export interface CommandDeps {
+  log: Log;
+  timeline: FlowTimelineProvider;
+}
+
+/** Registers every contributed command. Each is a Disposable in `context.subscriptions`. */
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const register = (id: string, fn: (...args: unknown[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        deps.log.error(`Command ${id} failed`, err);
+        void vscode.window.showErrorMessage(vscode.l10n.t('OAuth Flow Debugger: {0}', err instanceof Error ? err.message : String(err)));
+        return undefined;
+      }
+    }));
+  };
+
+  register(COMMANDS.diagnose, () => {
+    DiagnosePanel.createOrShow(context.extensionUri, deps.log);
+  });
+  register(COMMANDS.tailLogFile, () => notYet(vscode.l10n.t('Tailing a log file needs the log tailing engine, which is not in this build yet. Meanwhile, run "OAuth: Diagnose".')));
+  register(COMMANDS.tailRemoteLog, () => notYet(vscode.l10n.t('Tailing over SSH needs the log tailing engine, which is not in this build yet.')));
+  register(COMMANDS.stopTailing, () => notYet(vscode.l10n.t('Nothing is being tailed.')));
+  register(COMMANDS.runLiveFlow, () => notYet(vscode.l10n.t('The live authorization-code run needs the flow probes, which are not in this build yet.')));
+  register(COMMANDS.decodeJwt, () => notYet(vscode.l10n.t('The JWT decoder is not in this build yet.')));
+  register(COMMANDS.exportReport, () => notYet(vscode.l10n.t('There is no diagnosis to export yet: run "OAuth: Diagnose" first.')));
+}
+
+function notYet(message: string): void {
+  void vscode.window.showInformationMessage(message);
+}
