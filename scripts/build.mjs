@@ -2,7 +2,7 @@
 // external), the webview (browser, iife) and the CLI (node, cjs, with a shebang).
 // `--production` minifies and drops source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readFileSync, chmodSync, rmSync } from 'node:fs';
+import { readFileSync, chmodSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,7 +23,6 @@ const targets = [
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 ];
 
-if (!watch) rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 if (watch) {
   for (const t of targets) await (await esbuild.context(t)).watch();
   console.log('watching…');

@@ -95,6 +95,21 @@ export interface Flow {
   status: 'ok' | 'failed' | 'incomplete';
 }
 
+/** One HTTP request a probe or the live flow made, recorded redacted (for the UI and "copy as curl"). */
+export interface HttpExchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  status?: number;
+  responseHeaders?: Record<string, string>;
+  /** Capped and redacted. */
+  responseBody?: string;
+  durationMs: number;
+  /** Network-level failure (timeout, TLS, refused), when there was no response. */
+  error?: string;
+}
+
 export interface Finding {
   id: FindingId;
   severity: Severity;
@@ -105,4 +120,6 @@ export interface Finding {
   detail: string;
   /** Structured details (e.g. redirect diff kind, measured gap) for the UI. */
   data?: Record<string, unknown>;
+  /** For probe and live findings: the requests behind it (redacted). */
+  exchanges?: HttpExchange[];
 }
