@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts', 'src/sources/**/*.ts', 'src/probes/**/*.ts', 'src/http/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noVscode],
