@@ -4,6 +4,8 @@ import { Log } from './log';
 import { DiagnosePanel } from './panel/diagnosePanel';
 import { FlowTimelineProvider } from './tree/flowTimelineProvider';
 import { registerCommands } from './commands/registerCommands';
+import { DiagnosisSession } from './session';
+import type { SessionEngine } from './session';
 
 /**
  * Thin activation (house style §3): register commands, views and the panel serializer, and
@@ -13,8 +15,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   const timeline = new FlowTimelineProvider();
   const treeView = vscode.window.createTreeView(VIEWS.flowTimeline, { treeDataProvider: timeline, showCollapseAll: true });
+  const session = new DiagnosisSession({ createEngine: countingEngine });
   context.subscriptions.push(
     log,
+    session,
     treeView,
     vscode.window.registerWebviewPanelSerializer(VIEWS.panel, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
@@ -22,8 +26,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       },
     }),
   );
-  registerCommands(context, { log, timeline });
-  return { commands: COMMANDS, panel: () => DiagnosePanel.current };
+  registerCommands(context, { log, timeline, session });
+  return { commands: COMMANDS, panel: () => DiagnosePanel.current, session };
+}
+
+/** Interim engine until src/core/engine/diagnosisEngine.ts lands: counts lines, finds nothing. */
+function countingEngine(): SessionEngine {
+  let lines = 0;
+  return {
+    push: () => void lines++,
+    end: () => undefined,
+    snapshot: () => ({ flows: [], findings: [], notes: [], stats: { lines, events: 0, skipped: 0 } }),
+  };
 }
 
 /** Stops everything that may still run (tails, SSH sessions, loopback servers). */
@@ -35,4 +49,6 @@ export function deactivate(): Promise<void> {
 export interface ExtensionApi {
   commands: typeof COMMANDS;
   panel: () => DiagnosePanel | undefined;
+  /** The diagnosis hub (tests push lines and read snapshots). */
+  session: DiagnosisSession;
 }

@@ -3,10 +3,13 @@ import { COMMANDS } from '../../shared/commandIds';
 import type { Log } from '../log';
 import { DiagnosePanel } from '../panel/diagnosePanel';
 import type { FlowTimelineProvider } from '../tree/flowTimelineProvider';
+import type { DiagnosisSession } from '../session';
 
 export interface CommandDeps {
   log: Log;
   timeline: FlowTimelineProvider;
+  /** The hub every source pushes lines into and every view reads from. */
+  session: DiagnosisSession;
 }
 
 /** Registers every contributed command. Each is a Disposable in `context.subscriptions`. */

@@ -1,0 +1,140 @@
+import * as vscode from 'vscode';
+import type { LineSink, SourceLine } from '../core/lines';
+import type { Finding, Flow } from '../core/model';
+
+/**
+ * What the engine produces (mirrors `Diagnosis` of src/core/engine/diagnosisEngine.ts, the
+ * contract in COMMON.md). Kept structural so the hub compiles and is testable on its own.
+ */
+export interface SessionDiagnosis {
+  flows: Flow[];
+  findings: Finding[];
+  notes: string[];
+  stats: { lines: number; events: number; skipped: number };
+}
+
+/** The probe report as the hub stores it (structural mirror of core/probes/probeReport.ts). */
+export interface SessionProbeReport {
+  target: string;
+  issuer?: string;
+  startedAt: number;
+  steps: { name: string; stage: string; status: string; durationMs: number; summary: string; exchanges: unknown[] }[];
+  findings: Finding[];
+  metadata?: Record<string, unknown>;
+  jwks?: unknown;
+  clientAuthMethods?: string[];
+}
+
+/** The part of DiagnosisEngine the hub uses. */
+export interface SessionEngine extends LineSink {
+  end(source?: string): void;
+  snapshot(): SessionDiagnosis;
+}
+
+export interface SessionSnapshot<P extends SessionProbeReport = SessionProbeReport> {
+  diagnosis: SessionDiagnosis;
+  probe?: P;
+}
+
+export interface SessionOptions {
+  /** Makes a fresh engine (on construction and on every `reset`). */
+  createEngine: () => SessionEngine;
+  /** Least time between two `onDidChange` events while lines stream in. Default 250 ms. */
+  throttleMs?: number;
+}
+
+const EMPTY: SessionDiagnosis = { flows: [], findings: [], notes: [], stats: { lines: 0, events: 0, skipped: 0 } };
+
+/**
+ * The one place where every producer of evidence (file reads, tails, SSH, probes, the live flow)
+ * meets every consumer (panel, tree, Problems, export). Producers see only `LineSink`; consumers
+ * listen to `onDidChange`, which is throttled so a tail pushing thousands of lines a second
+ * causes a few UI refreshes, not thousands. Snapshots are cached until something changes.
+ */
+export class DiagnosisSession implements vscode.Disposable, LineSink {
+  private engine: SessionEngine;
+  private probe: SessionProbeReport | undefined;
+  private cached: SessionSnapshot | undefined;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastFired = 0;
+  private readonly throttleMs: number;
+  private readonly sourceNames = new Set<string>();
+  private disposed = false;
+  /** Fires (throttled) after lines, an end of source, a probe report or a reset. */
+  readonly onDidChange: vscode.Event<void> = this.emitter.event;
+
+  constructor(private readonly options: SessionOptions) {
+    this.engine = options.createEngine();
+    this.throttleMs = Math.max(0, options.throttleMs ?? 250);
+  }
+
+  /** Sources that fed lines since the last reset (file paths, `ssh://…`, `cmd:…`). */
+  get sources(): string[] {
+    return [...this.sourceNames];
+  }
+
+  push(line: SourceLine): void {
+    if (this.disposed) return;
+    this.sourceNames.add(line.source);
+    this.engine.push(line);
+    this.changed();
+  }
+
+  /** A source has no more lines (a file read to its end, a tail stopped). */
+  end(source: string): void {
+    if (this.disposed) return;
+    this.engine.end(source);
+    this.changed(true);
+  }
+
+  setProbeReport(r: SessionProbeReport): void {
+    if (this.disposed) return;
+    this.probe = r;
+    this.changed(true);
+  }
+
+  snapshot(): SessionSnapshot {
+    if (!this.cached) {
+      const diagnosis = this.engine.snapshot() ?? EMPTY;
+      this.cached = this.probe ? { diagnosis, probe: this.probe } : { diagnosis };
+    }
+    return this.cached;
+  }
+
+  /** Forgets every line and the probe report (a new Diagnose run starts from scratch). */
+  reset(): void {
+    if (this.disposed) return;
+    this.engine = this.options.createEngine();
+    this.probe = undefined;
+    this.sourceNames.clear();
+    this.changed(true);
+  }
+
+  /** True when nothing has been pushed and no probe report is held. */
+  get isEmpty(): boolean {
+    return this.sourceNames.size === 0 && !this.probe;
+  }
+
+  private changed(urgent = false): void {
+    this.cached = undefined;
+    if (this.timer) {
+      if (!urgent) return;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const wait = urgent ? 0 : Math.max(0, this.lastFired + this.throttleMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.lastFired = Date.now();
+      if (!this.disposed) this.emitter.fire();
+    }, wait);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.emitter.dispose();
+  }
+}
