@@ -37,6 +37,14 @@ export interface SecretRef {
   preview: string;
 }
 
+/** A token seen on a log line: masked, plus the decoded JWT header and claims (never the signature) when it is a JWT. */
+export interface SeenToken extends SecretRef {
+  /** Where it was: an Authorization header, a named parameter or field, or loose in the text. */
+  where: 'authorization' | 'access_token' | 'id_token' | 'refresh_token' | 'request_object' | 'id_token_hint' | 'text';
+  header?: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+}
+
 /** One OAuth-relevant thing that happened, read from a log line or observed by a probe. */
 export interface OAuthEvent {
   ref: LogRef;
@@ -65,8 +73,16 @@ export interface OAuthEvent {
   requestId?: string;
   code?: SecretRef;
   refreshToken?: SecretRef;
-  /** JWTs seen on the line (masked). */
-  tokens?: SecretRef[];
+  /** Tokens seen on the line (masked; JWT header and claims decoded, never the signature). */
+  tokens?: SeenToken[];
+  /** BASE64URL(SHA256(code_verifier)), so detectors can compare with the authorize request's code_challenge without the secret. */
+  codeVerifierS256?: string;
+  /** Scheme of a logged Authorization header (`Bearer`, `Basic`, …; empty when the value had no scheme). */
+  authScheme?: string;
+  /** Request duration in milliseconds, when the log carries it (nginx `$request_time`, pino `responseTime`). */
+  durationMs?: number;
+  /** The finding this line alone points at, when its text names the cause precisely (e.g. "Authorization code has expired"). */
+  reason?: FindingId;
   /** Log level or severity word as written, when present. */
   level?: string;
   /** The line's message, redacted, capped for display. */
