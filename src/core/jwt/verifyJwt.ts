@@ -7,7 +7,7 @@
  * message, while the user needs every problem at once ("expired 3 h ago *and* wrong audience").
  */
 import { compactVerify, createLocalJWKSet } from 'jose';
-import type { JWK, JSONWebKeySet } from 'jose';
+import type { CryptoKey, JWK, JSONWebKeySet } from 'jose';
 import { decodeJwt } from './decodeJwt';
 import { checkJwt, stringDifference } from './checkJwt';
 import type { JwtProblem } from './checkJwt';
