@@ -2,7 +2,7 @@
 // external), the webview (browser, iife) and the CLI (node, cjs, with a shebang).
 // `--production` minifies and drops source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readFileSync, chmodSync } from 'node:fs';
+import { readFileSync, chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,12 +23,20 @@ const targets = [
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 ];
 
+/** The panel's icons: the codicon font and its stylesheet, served from dist/webview (CSP: cspSource). */
+function copyCodicons() {
+  mkdirSync('dist/webview', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
+}
+
 if (watch) {
+  copyCodicons();
   for (const t of targets) await (await esbuild.context(t)).watch();
   console.log('watching…');
 } else {
   const started = Date.now();
   await Promise.all(targets.map((t) => esbuild.build(t)));
   chmodSync('dist/cli.js', 0o755);
+  copyCodicons();
   console.log(`built ${targets.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -60,6 +60,8 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
   private lastFired = 0;
   private readonly throttleMs: number;
   private readonly sourceNames = new Set<string>();
+  /** Sources that pushed lines and have not ended yet: a tail in progress makes the panel "live". */
+  private readonly openSources = new Set<string>();
   private disposed = false;
   /** Fires (throttled) after lines, an end of source, a probe report or a reset. */
   readonly onDidChange: vscode.Event<void> = this.emitter.event;
@@ -77,6 +79,7 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
   push(line: SourceLine): void {
     if (this.disposed) return;
     this.sourceNames.add(line.source);
+    this.openSources.add(line.source);
     this.engine.push(line);
     this.changed();
   }
@@ -84,6 +87,7 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
   /** A source has no more lines (a file read to its end, a tail stopped). */
   end(source: string): void {
     if (this.disposed) return;
+    this.openSources.delete(source);
     this.engine.end(source);
     this.changed(true);
   }
@@ -108,7 +112,13 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
     this.engine = this.options.createEngine();
     this.probe = undefined;
     this.sourceNames.clear();
+    this.openSources.clear();
     this.changed(true);
+  }
+
+  /** Sources still streaming (pushed lines, not ended). */
+  get activeSources(): string[] {
+    return [...this.openSources];
   }
 
   /** True when nothing has been pushed and no probe report is held. */

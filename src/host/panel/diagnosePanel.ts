@@ -2,17 +2,29 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { VIEWS } from '../../shared/commandIds';
 import { isFromWebviewMessage } from '../../shared/protocol';
-import type { FromWebviewMessage, PanelState, ToWebviewMessage } from '../../shared/protocol';
+import type { DecoderView, FromWebviewMessage, PanelState, ToWebviewMessage } from '../../shared/protocol';
 import type { Log } from '../log';
 import { webviewStrings } from './webviewStrings';
+import { openLocation } from './openLocation';
 
 /**
  * The diagnosis panel: one instance, created on demand, restored after a window reload by the
  * serializer registered in `activate`. Its webview runs under a strict CSP (no inline script,
  * nonce-only scripts, no network) and only loads the built assets in `dist/` and `media/`.
  */
+/** What the panel asks the rest of the host for (set once in `activate`). */
+export interface PanelServices {
+  /** Decodes and verifies a pasted token (never logged). */
+  decode(token: string, origin: string): Promise<DecoderView>;
+  /** Re-reads a log line (the webview only has it masked) and decodes the JWT it carries. */
+  decodeFromLine(file: string, line: number): Promise<DecoderView>;
+  /** The state to show when the panel opens without one (the session's current result). */
+  currentState(): PanelState | undefined;
+}
+
 export class DiagnosePanel implements vscode.Disposable {
   static current: DiagnosePanel | undefined;
+  static services: PanelServices | undefined;
 
   private readonly disposables: vscode.Disposable[] = [];
   private state: PanelState | undefined;
@@ -34,14 +46,16 @@ export class DiagnosePanel implements vscode.Disposable {
       vscode.ViewColumn.Active,
       DiagnosePanel.webviewOptions(extensionUri),
     );
-    DiagnosePanel.current = new DiagnosePanel(panel, extensionUri, state, log);
+    DiagnosePanel.current = new DiagnosePanel(panel, extensionUri, state ?? DiagnosePanel.services?.currentState(), log);
     return DiagnosePanel.current;
   }
 
   /** Restores the panel after a reload, with the state the webview had saved. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, saved: unknown, log: Log): DiagnosePanel {
     panel.webview.options = DiagnosePanel.webviewOptions(extensionUri);
-    const state = isPanelStateLike(saved) ? saved : undefined;
+    // The webview saves `{ state, expanded, filter, … }`; older builds saved the bare state.
+    const inner = typeof saved === 'object' && saved !== null ? (saved as { state?: unknown }).state : undefined;
+    const state = isPanelStateLike(inner) ? inner : isPanelStateLike(saved) ? saved : DiagnosePanel.services?.currentState();
     DiagnosePanel.current = new DiagnosePanel(panel, extensionUri, state, log);
     return DiagnosePanel.current;
   }
@@ -80,6 +94,18 @@ export class DiagnosePanel implements vscode.Disposable {
     if (this.ready) void this.post({ type: 'state', state });
   }
 
+  /** Shows a decoded token in the panel's JWT decoder. */
+  showDecoded(view: DecoderView): void {
+    this.panel.reveal(undefined, false);
+    void this.whenReady.then(() => this.post({ type: 'decoded', view }));
+  }
+
+  /** "Show in timeline": opens the flow (and the line's stage) and selects it. */
+  reveal(target: { flowId?: string; file?: string; line?: number }): void {
+    this.panel.reveal(undefined, false);
+    void this.whenReady.then(() => this.post({ type: 'reveal', ...target }));
+  }
+
   private post(message: ToWebviewMessage): Thenable<boolean> {
     return this.panel.webview.postMessage(message);
   }
@@ -102,6 +128,23 @@ export class DiagnosePanel implements vscode.Disposable {
       case 'runCommand':
         void vscode.commands.executeCommand(`oauthDebugger.${m.command}`);
         return;
+      case 'decode': {
+        const services = DiagnosePanel.services;
+        if (!services) return;
+        void services.decode(m.token, vscode.l10n.t('pasted')).then((view) => this.post({ type: 'decoded', view, inReplyTo: m.requestId }),
+          (err: unknown) => this.log.error('Decoding a pasted token failed', err));
+        return;
+      }
+      case 'decodeFromLine': {
+        const services = DiagnosePanel.services;
+        if (!services) return;
+        void services.decodeFromLine(m.file, m.line).then((view) => this.post({ type: 'decoded', view }),
+          (err: unknown) => this.log.error('Decoding a token from a log line failed', err));
+        return;
+      }
+      case 'copy':
+        void vscode.env.clipboard.writeText(m.text).then(() => vscode.window.setStatusBarMessage(vscode.l10n.t('Copied to the clipboard.'), 3000));
+        return;
     }
   }
 
@@ -109,6 +152,7 @@ export class DiagnosePanel implements vscode.Disposable {
     const nonce = randomBytes(18).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'panel.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
+    const codicons = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'codicon.css'));
     const csp = [
       "default-src 'none'",
       `style-src ${webview.cspSource}`,
@@ -123,6 +167,7 @@ export class DiagnosePanel implements vscode.Disposable {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${codicons}" rel="stylesheet" id="vscode-codicon-stylesheet">
 <link href="${style}" rel="stylesheet">
 <title>${escapeHtml(vscode.l10n.t('OAuth Diagnosis'))}</title>
 </head>
@@ -138,13 +183,6 @@ export class DiagnosePanel implements vscode.Disposable {
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
-}
-
-async function openLocation(file: string, line: number): Promise<void> {
-  const uri = vscode.Uri.file(file);
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const pos = new vscode.Position(Math.max(0, line - 1), 0);
-  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
 }
 
 function isPanelStateLike(v: unknown): v is PanelState {
