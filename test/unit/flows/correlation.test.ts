@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlowAnalysis } from '../../../src/core/engine/flowAnalysis';
+import type { OAuthEvent } from '../../../src/core/model';
+import { CHALLENGE, REDIRECT, code, ev, healthyFlow } from './eventBuilder';
+
+function run(events: OAuthEvent[], opts: ConstructorParameters<typeof FlowAnalysis>[0] = {}): ReturnType<FlowAnalysis['snapshot']> {
+  const a = new FlowAnalysis(opts);
+  for (const e of events) a.add(e);
+  a.end();
+  return a.snapshot();
+}
+
+test('a healthy flow is one flow, every stage ok or implied, and no findings', () => {
+  const { flows, findings } = run(healthyFlow('app.log', 1, 0));
+  assert.equal(flows.length, 1);
+  const f = flows[0]!;
+  assert.equal(f.status, 'ok');
+  const st = Object.fromEntries(f.stages.map((s) => [s.stage, s.status]));
+  assert.deepEqual(st, { discovery: 'not_applicable', registration: 'not_applicable', authorize: 'ok', consent: 'ok', callback: 'ok', token: 'ok', token_issued: 'ok', api: 'missing' });
+  assert.deepEqual(f.stages.find((s) => s.stage === 'token')!.events, [3]);
+  assert.deepEqual(findings, []);
+});
+
+test('interleaved users are kept apart by state and code', () => {
+  // Same client; the consent lines carry neither state nor code, only the browser's IP.
+  const a = healthyFlow('app.log', 1, 0, 'client-a', 'state-aaaaaaaaaaa', 'code-a-1111').map((e, i) => (i < 2 ? { ...e, ip: '198.51.100.1' } : e));
+  const b = healthyFlow('app.log', 100, 1, 'client-a', 'state-bbbbbbbbbbb', 'code-b-2222').map((e, i) => (i < 2 ? { ...e, ip: '203.0.113.9' } : e));
+  const mixed: OAuthEvent[] = [];
+  for (let i = 0; i < a.length; i++) mixed.push(a[i]!, b[i]!);
+  const { flows, findings } = run(mixed);
+  assert.equal(flows.length, 2);
+  for (const f of flows) {
+    assert.equal(f.events.length, 4);
+    assert.equal(new Set(f.events.map((e) => Math.floor(e.ref.line / 100))).size, 1, 'a flow mixes users');
+  }
+  assert.deepEqual(findings, []);
+});
+
+test('app log and nginx log of the same requests merge into one flow without double counting', () => {
+  const app = healthyFlow('laravel.log', 10, 0);
+  const nginx = [
+    ev('access.log', 1, 0, { format: 'nginx', method: 'GET', path: `/oauth/authorize?client_id=chatgpt-client-123&state=st-aaaaaaaaaaaa&redirect_uri=${encodeURIComponent(REDIRECT)}`, status: 200, clientId: 'chatgpt-client-123', state: 'st-aaaaaaaaaaaa', redirectUri: REDIRECT, ip: '10.0.0.1' }),
+    ev('access.log', 2, 5, { format: 'nginx', method: 'POST', path: '/oauth/authorize', status: 302, ip: '10.0.0.1' }),
+    ev('access.log', 3, 7, { format: 'nginx', method: 'POST', path: '/oauth/token', status: 200, ip: '34.1.1.1' }),
+  ];
+  // The nginx file is read after the app log, as `scan app.log access.log` would.
+  const { flows, findings } = run([...app, ...nginx]);
+  assert.equal(flows.length, 1, JSON.stringify(flows.map((f) => f.events.map((e) => `${e.ref.file}:${e.ref.line}`))));
+  assert.equal(flows[0]!.events.length, 7);
+  assert.equal(flows[0]!.status, 'ok');
+  assert.deepEqual(findings, []);
+});
+
+test('missing stages: a token exchange without a logged authorize still makes a flow', () => {
+  const { flows } = run([
+    ev('app.log', 1, 0, { stage: 'callback', path: '/callback', method: 'GET', status: 200, code: code('zzz111'), state: 'abcdefgh12345' }),
+    ev('app.log', 2, 3, { stage: 'token', path: '/oauth/token', method: 'POST', status: 200, code: code('zzz111'), grantType: 'authorization_code' }),
+  ]);
+  assert.equal(flows.length, 1);
+  const st = Object.fromEntries(flows[0]!.stages.map((s) => [s.stage, s.status]));
+  assert.equal(st.authorize, 'ok'); // implied by the code
+  assert.equal(st.token_issued, 'ok');
+});
+
+test('favicon 404s and health-check 401s make no flow and no finding', () => {
+  const { flows, findings } = run([
+    ev('access.log', 1, 0, { format: 'nginx', method: 'GET', path: '/favicon.ico', status: 404 }),
+    ev('access.log', 2, 1, { format: 'nginx', method: 'GET', path: '/health', status: 401 }),
+    ev('access.log', 3, 2, { format: 'nginx', method: 'GET', path: '/metrics', status: 401, error: 'invalid_token' }),
+  ]);
+  assert.deepEqual(flows, []);
+  assert.deepEqual(findings, []);
+});
+
+test('a retry after a 503 at the token endpoint heals the stage', () => {
+  const events = healthyFlow('app.log', 1, 0);
+  const failing = ev('app.log', 4, 6.5, { stage: 'token', method: 'POST', path: '/oauth/token', status: 503, clientId: 'chatgpt-client-123', grantType: 'authorization_code', code: code('def502aaaa') });
+  const { flows, findings } = run([events[0]!, events[1]!, events[2]!, failing, { ...events[3]!, ref: { file: 'app.log', line: 5 } }]);
+  assert.equal(flows.length, 1);
+  assert.equal(flows[0]!.stages.find((s) => s.stage === 'token')!.status, 'ok');
+  assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
+});
+
+test('a new authorize for the same client after the first one completed starts a new flow', () => {
+  const first = healthyFlow('app.log', 1, 0, 'c1', 'state-1111111111', 'code-1');
+  const retry = ev('app.log', 9, 300, { stage: 'authorize', method: 'GET', path: '/oauth/authorize', status: 200, clientId: 'c1', redirectUri: REDIRECT, codeChallenge: CHALLENGE });
+  const { flows } = run([...first, retry]);
+  assert.equal(flows.length, 2);
+});
+
+test('maxEvents bounds memory: old flows are dropped but their findings kept', () => {
+  const a = new FlowAnalysis({ maxEvents: 100 });
+  for (let i = 0; i < 1000; i++) {
+    a.add(ev('app.log', i + 1, i * 2, { stage: 'authorize', method: 'GET', path: '/oauth/authorize', status: 200, clientId: `client-${i}`, state: `state-${String(i).padStart(10, '0')}` }));
+  }
+  a.end();
+  const snap = a.snapshot();
+  assert.ok(snap.flows.reduce((n, f) => n + f.events.length, 0) <= 100);
+  assert.ok(a.droppedFlows >= 900);
+  assert.equal(snap.findings.filter((f) => f.id === 'flow_abandoned_at_authorize').length, 1000);
+});
+
+test('snapshot reuses analyses of flows that did not change', () => {
+  const a = new FlowAnalysis();
+  for (const e of healthyFlow('app.log', 1, 0, 'c1', 'state-1111111111', 'code-1')) a.add(e);
+  const s1 = a.snapshot();
+  a.add(healthyFlow('app.log', 10, 100, 'c2', 'state-2222222222', 'code-2')[0]!);
+  const s2 = a.snapshot();
+  assert.equal(s2.flows.length, 2);
+  assert.equal(s1.flows[0], s2.flows[0], 'unchanged flow was re-analysed');
+});
