@@ -1,0 +1,208 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { backoffDelay } from '../core/tail/backoff';
+import type { BackoffOptions } from '../core/tail/backoff';
+import { LineSplitter } from '../core/tail/lineSplitter';
+import { buildRemoteCommand, RemoteTailDecoder } from '../core/tail/remoteTail';
+import type { RemoteTailEvent } from '../core/tail/remoteTail';
+import { classifySshFailure } from '../core/tail/sshErrors';
+import type { SshError } from '../core/tail/sshErrors';
+import { checkSshHost } from '../core/tail/sourceProfiles';
+import { StatusKeeper } from './tailSource';
+import type { TailSink, TailSource, TailStatus } from './tailSource';
+
+export interface SshSourceOptions {
+  /** Destination as ssh takes it: a ~/.ssh/config alias, `user@host`, or `ssh://user@host:port`. */
+  host: string;
+  path: string;
+  /** Extended regular expression run on the server (`grep -i -E`), so only matching lines cross the network. */
+  filter?: string;
+  initialLines?: number;
+  /** The OpenSSH client; default `ssh`. */
+  sshPath?: string;
+  /** Extra ssh options placed before the destination, e.g. `['-F', cfg, '-o', 'UserKnownHostsFile=…']` in tests. */
+  sshArgs?: string[];
+  sink: TailSink;
+  /** Name on every SourceLine; default `ssh://host/path`. */
+  name?: string;
+  onStatus?: (s: TailStatus) => void;
+  backoff?: BackoffOptions;
+  /** Seconds between keep-alives; a dead link is noticed after 3 missed ones. Default 5. */
+  serverAliveIntervalSec?: number;
+  connectTimeoutSec?: number;
+}
+
+/** A connection that stayed up this long resets the backoff to its first step. */
+const STABLE_MS = 10_000;
+const STDERR_KEEP = 16 * 1024;
+
+/**
+ * Tails a file on another machine through the user's own OpenSSH client, so ~/.ssh/config, the
+ * agent, ProxyJump and known_hosts work as in a terminal. Always non-interactive
+ * (`BatchMode=yes`) and never accepts an unknown or changed host key
+ * (`StrictHostKeyChecking=yes` overrides any accept-new in the user's config); the user is told
+ * the exact command to add the key. Reconnects with exponential backoff after a drop and
+ * resumes exactly after the last delivered byte (see RemoteResume in core/tail/remoteTail.ts).
+ */
+export class SshSource implements TailSource {
+  readonly name: string;
+  private readonly status_: StatusKeeper;
+  private readonly decoder: RemoteTailDecoder;
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private everConnected = false;
+  private connectedAt = 0;
+  private tailExit: number | undefined;
+  private stopped = false;
+  private closed: Promise<void> = Promise.resolve();
+  private firstOutcome: ((err?: SshError) => void) | undefined;
+
+  /** The last failure, when the source gave up. */
+  lastError: SshError | undefined;
+
+  constructor(private readonly opts: SshSourceOptions) {
+    const problem = checkSshHost(opts.host);
+    if (problem) throw new Error(problem);
+    this.name = opts.name ?? `ssh://${opts.host}${opts.path.startsWith('/') ? '' : '/'}${opts.path}`;
+    this.status_ = new StatusKeeper(opts.onStatus);
+    this.decoder = new RemoteTailDecoder((e) => this.onEvent(e));
+  }
+
+  get status(): TailStatus {
+    return this.status_.current;
+  }
+
+  /** Resolves once the first connection streams, or when it fails for good (see `lastError`/`status`). */
+  start(): Promise<void> {
+    return new Promise((resolve) => {
+      this.firstOutcome = () => {
+        this.firstOutcome = undefined;
+        resolve();
+      };
+      this.connect();
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const child = this.child;
+    if (child) {
+      // Closing stdin ends the remote watchdog (`cat`), which kills the remote tail.
+      child.stdin.end();
+      child.kill('SIGTERM');
+      const killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await this.closed;
+      clearTimeout(killTimer);
+    }
+    this.status_.set({ state: 'stopped' });
+    this.firstOutcome?.();
+    this.opts.sink.end?.(this.name);
+  }
+
+  /** The ssh argument vector for the next connection (exposed for tests and the log). */
+  sshArgv(): string[] {
+    const alive = String(this.opts.serverAliveIntervalSec ?? 5);
+    return [
+      ...(this.opts.sshArgs ?? []),
+      '-o', 'BatchMode=yes',
+      '-o', 'StrictHostKeyChecking=yes',
+      '-o', `ServerAliveInterval=${alive}`,
+      '-o', 'ServerAliveCountMax=3',
+      '-o', `ConnectTimeout=${this.opts.connectTimeoutSec ?? 15}`,
+      '-T', '-e', 'none',
+      '--', this.opts.host,
+      buildRemoteCommand({ path: this.opts.path, initialLines: this.opts.initialLines ?? 200, filter: this.opts.filter, resume: this.decoder.resume }),
+    ];
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.retryTimer = undefined;
+    this.decoder.connectionStarted();
+    this.tailExit = undefined;
+    this.status_.set({ state: this.everConnected ? 'reconnecting' : 'starting', message: `Connecting to ${this.opts.host}` });
+    let stderr = '';
+    let spawnError: string | undefined;
+    const child = spawn(this.opts.sshPath || 'ssh', this.sshArgv(), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    this.child = child;
+    const splitter = new LineSplitter((l) => this.decoder.push(l.text, l.bytes, l.truncated));
+    child.stdout.on('data', (chunk: Buffer) => splitter.write(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);
+    });
+    child.stdin.on('error', () => undefined); // EPIPE when ssh exits first
+    child.on('error', (err) => {
+      spawnError = err.message;
+    });
+    this.closed = new Promise((resolve) => {
+      child.on('close', (code) => {
+        this.child = undefined;
+        resolve();
+        if (this.stopped) return;
+        this.onClosed(code, stderr, spawnError);
+      });
+    });
+  }
+
+  private onClosed(code: number | null, stderr: string, spawnError: string | undefined): void {
+    const wasConnected = this.decoder.connected;
+    if (wasConnected && Date.now() - this.connectedAt >= STABLE_MS) this.attempt = 0;
+    let err = classifySshFailure(code, stderr, this.opts.host, spawnError);
+    if (this.tailExit !== undefined) {
+      err = { kind: 'remote_failed', retryable: false, message: `tail on ${this.opts.host} exited with status ${this.tailExit}${stderr ? `: ${lastLine(stderr)}` : ''}` };
+    } else if (wasConnected || (this.everConnected && ['host_unknown', 'timeout', 'connection_refused'].includes(err.kind))) {
+      // It worked before: a failure now is a network or server blip, so keep trying.
+      err = { ...err, retryable: err.kind !== 'file_missing' && err.kind !== 'permission_denied' };
+    }
+    if (!err.retryable) {
+      this.lastError = err;
+      this.status_.set({ state: 'failed', code: err.kind, message: err.message, ...(err.fix ? { fix: err.fix } : {}) });
+      this.firstOutcome?.(err);
+      this.stopped = true;
+      this.opts.sink.end?.(this.name);
+      return;
+    }
+    const delay = backoffDelay(this.attempt++, this.opts.backoff);
+    this.status_.set({ state: 'reconnecting', code: err.kind, message: `${err.message} Reconnecting in ${Math.round(delay / 100) / 10} s.` });
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private onEvent(e: RemoteTailEvent): void {
+    if (this.stopped) return;
+    switch (e.type) {
+      case 'header': {
+        this.connectedAt = Date.now();
+        const again = this.everConnected;
+        this.everConnected = true;
+        const note = e.mode === 'rotated'
+          ? { code: 'rotated', message: `${this.opts.path} was rotated while the connection was down; following the new file from its start (lines the old file got after the drop are not shown).` }
+          : e.mode === 'truncated'
+            ? { code: 'truncated', message: `${this.opts.path} was truncated while the connection was down; reading it from the start.` }
+            : { code: again ? 'resumed' : undefined, message: again ? `Reconnected to ${this.opts.host}; resumed at byte ${e.start}.` : `Following ${this.opts.path} on ${this.opts.host}` };
+        this.status_.set({ state: 'following', ...(note.code ? { code: note.code } : {}), message: note.message });
+        this.firstOutcome?.();
+        return;
+      }
+      case 'line':
+        this.opts.sink.push({ source: this.name, line: e.line, text: e.text, ...(e.truncated ? { truncated: true } : {}) });
+        return;
+      case 'notice':
+        if (e.kind === 'replaced' || e.kind === 'appeared') this.status_.set({ state: 'following', code: 'rotated', message: `${this.opts.path} was rotated; following the new file` });
+        else if (e.kind === 'truncated') this.status_.set({ state: 'following', code: 'truncated', message: `${this.opts.path} was truncated; reading it from the start` });
+        else if (e.kind === 'inaccessible') this.status_.set({ state: 'waiting', code: 'deleted', message: `${this.opts.path} disappeared on the server; waiting for it to reappear` });
+        return;
+      case 'tail-exit':
+        this.tailExit = e.code;
+        this.child?.stdin.end();
+        this.child?.kill('SIGTERM');
+        return;
+    }
+  }
+}
+
+function lastLine(s: string): string {
+  return s.trim().split(/\r?\n/).pop()?.slice(0, 300) ?? '';
+}

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildRemoteCommand, buildRemoteTailScript, RemoteTailDecoder } from '../../../src/core/tail/remoteTail';
+import type { RemoteTailEvent } from '../../../src/core/tail/remoteTail';
+
+function feed(d: RemoteTailDecoder, raw: string): void {
+  for (const l of raw.split('\n').slice(0, -1)) d.push(l, Buffer.byteLength(l) + 1, false);
+}
+
+test('decoder: header, grep-prefixed lines, resume offsets and line numbers', () => {
+  const ev: RemoteTailEvent[] = [];
+  const d = new RemoteTailDecoder((e) => ev.push(e));
+  d.connectionStarted();
+  // File had 10 lines before byte 120; the stream then carries two matched lines (one filtered out in between).
+  feed(d, '@@OAUTHDBG 1 initial 2049:77 160 120 10 0\n1:0:oauth a\n3:22:oauth é\n');
+  const lines = ev.filter((e) => e.type === 'line');
+  assert.deepEqual(lines.map((l) => l.type === 'line' && [l.line, l.text]), [[11, 'oauth a'], [13, 'oauth é']]);
+  // 'oauth é' is 8 bytes + newline at stream offset 22 → end 31 → file offset 151.
+  assert.deepEqual(d.resume, { id: '2049:77', offset: 151, fileLine: 13 });
+});
+
+test('decoder: a rotation notice starts a new generation at offset 0 with id unknown', () => {
+  const ev: RemoteTailEvent[] = [];
+  const d = new RemoteTailDecoder((e) => ev.push(e));
+  d.connectionStarted();
+  const notice = "tail: 'x.log' has been replaced;  following new file";
+  feed(d, `@@OAUTHDBG 1 initial 1:2 10 0 0 0\n1:0:a\n2:2:b\n3:4:${notice}\n4:${4 + notice.length + 1}:c\n`);
+  assert.deepEqual(d.resume, { id: '?', offset: 2, fileLine: 1 });
+  assert.deepEqual(ev.filter((e) => e.type === 'line').map((e) => e.type === 'line' && e.line), [1, 2, 3]);
+  assert.ok(ev.some((e) => e.type === 'notice' && e.kind === 'replaced'));
+  // Reconnect: the server adopts the new file and resumes; numbering continues.
+  d.connectionStarted();
+  feed(d, '@@OAUTHDBG 1 resume 1:9 4 2 1 0\n1:0:d\n');
+  assert.equal((ev.at(-1) as { line: number }).line, 4);
+  assert.deepEqual(d.resume, { id: '1:9', offset: 4, fileLine: 2 });
+});
+
+test('decoder: truncation keeps the id; skip flag drops a cut first line; banners before the header are ignored', () => {
+  const ev: RemoteTailEvent[] = [];
+  const d = new RemoteTailDecoder((e) => ev.push(e));
+  d.connectionStarted();
+  feed(d, 'Welcome to prod!\n@@OAUTHDBG 1 initial 1:2 900000 800000 -1 1\n1:0:cut-off tail of a line\n2:25:whole\n3:31:tail: x.log: file truncated\n4:59:fresh\n');
+  assert.deepEqual(ev.filter((e) => e.type === 'line').map((e) => e.type === 'line' && e.text), ['whole', 'fresh']);
+  assert.deepEqual(d.resume, { id: '1:2', offset: 6, fileLine: 1 });
+});
+
+test('script: hostile path and filter are literal; no injection when run by a real sh', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oauthdbg-rt-'));
+  const pwned = `/tmp/pwned-${process.pid}-${Date.now()}`;
+  // As in the issue: the `/` inside `$(…)` makes part of it directories.
+  const path = join(dir, `a b'c;$(touch ${pwned})\`touch ${pwned}\`d\n.log`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, 'x 1\noauth 2\n');
+  const script = buildRemoteTailScript({ path, initialLines: 10, filter: `oauth|$(touch ${pwned})` });
+  // Run the header part only: replace the follow with a one-shot by giving sh a closed stdin and a short timeout.
+  // Through a login shell, as ssh runs it; stdin closed so the watchdog ends the run at once.
+  const r = spawnSync('bash', ['-c', buildRemoteCommand({ path, initialLines: 10, filter: `oauth|$(touch ${pwned})` })], { input: '', encoding: 'utf8', timeout: 3000 });
+  const r2 = spawnSync('sh', ['-c', script], { input: '', encoding: 'utf8', timeout: 3000 });
+  assert.equal(r2.stdout, r.stdout);
+  assert.match(r.stdout, /^@@OAUTHDBG 1 initial \S+ 12 0 0 0\n/);
+  assert.match(r.stdout, /2:4:oauth 2/);
+  assert.doesNotMatch(r.stdout, /x 1/);
+  assert.equal(existsSync(pwned), false, 'nothing was executed from the path or the filter');
+  rmSync(dir, { recursive: true });
+});
+
+test('script: missing file, directory and bad filter report their markers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oauthdbg-rt-'));
+  const run = (path: string, filter?: string): string => spawnSync('sh', ['-c', buildRemoteTailScript({ path, initialLines: 1, filter })], { input: '', encoding: 'utf8', timeout: 3000 }).stderr;
+  assert.match(run(join(dir, 'nope.log')), /@@OAUTHDBG-ERR missing/);
+  assert.match(run(dir), /@@OAUTHDBG-ERR not-a-file/);
+  writeFileSync(join(dir, 'f.log'), 'a\n');
+  assert.match(run(join(dir, 'f.log'), '(unclosed'), /@@OAUTHDBG-ERR bad-filter/);
+  rmSync(dir, { recursive: true });
+});
