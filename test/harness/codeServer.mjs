@@ -33,6 +33,7 @@ export const QUIET_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'git.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /** A fresh temp folder removed on exit. */
@@ -172,27 +173,32 @@ export async function openWorkbench(page, server, folder, { timeoutMs = 60_000 }
 
 /**
  * Runs a command through the palette as a user does: F1, type the title, pick the entry whose
- * label matches `title` exactly, Enter.
+ * label matches `title`, Enter. Extensions of a remote window register their contributions a
+ * moment after the workbench appears, so "No matching commands" is retried until `timeoutMs`.
  */
-export async function runPaletteCommand(page, title, { timeoutMs = 20_000 } = {}) {
+export async function runPaletteCommand(page, title, { timeoutMs = 30_000 } = {}) {
   const input = page.locator('.quick-input-widget input');
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => {});
-  for (let attempt = 0; ; attempt++) {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     await page.keyboard.press('F1');
     try {
       await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ state: 'visible', timeout: 3000 });
       break;
     } catch (e) {
-      if (attempt >= 2) throw new Error(`the command palette did not open: ${e.message}`);
+      if (Date.now() > deadline) {
+        throw new Error(`palette: no command "${title}" after ${timeoutMs} ms (${e.message.split('\n')[0]})`);
+      }
+      await page.keyboard.press('Escape');
+      await sleep(1000);
     }
   }
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: timeoutMs });
   const label = (await row.getAttribute('aria-label')) ?? (await row.innerText());
   if (!label.includes(title)) throw new Error(`palette entry "${label}" does not match "${title}"`);
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => {});
+  await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
 }
 
 /**
