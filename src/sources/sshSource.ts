@@ -3,6 +3,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { backoffDelay } from '../core/tail/backoff';
 import type { BackoffOptions } from '../core/tail/backoff';
 import { LineSplitter } from '../core/tail/lineSplitter';
+import { MAX_LINE_CHARS } from '../core/lines';
 import { buildRemoteCommand, RemoteTailDecoder } from '../core/tail/remoteTail';
 import type { RemoteTailEvent } from '../core/tail/remoteTail';
 import { classifySshFailure } from '../core/tail/sshErrors';
@@ -128,7 +129,8 @@ export class SshSource implements TailSource {
     let spawnError: string | undefined;
     const child = spawn(this.opts.sshPath || 'ssh', this.sshArgv(), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.child = child;
-    const splitter = new LineSplitter((l) => this.decoder.push(l.text, l.bytes, l.truncated));
+    // Room for grep's `LINE:OFFSET:` prefix on top of the line cap.
+    const splitter = new LineSplitter((l) => this.decoder.push(l.text, l.bytes, l.truncated), { maxChars: MAX_LINE_CHARS + 64 });
     child.stdout.on('data', (chunk: Buffer) => splitter.write(chunk));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);

@@ -1,5 +1,6 @@
 import { shQuote } from './shellQuote';
 import { REMOTE_ERROR_MARKER } from './sshErrors';
+import { MAX_LINE_CHARS } from '../lines';
 
 /**
  * Where a remote tail stands, kept across reconnects so a resumed stream has no gap and no
@@ -159,7 +160,12 @@ export class RemoteTailDecoder {
     const streamLine = Number(m[1]);
     const streamOffset = Number(m[2]);
     const prefixLen = m[0].length;
-    const body = text.slice(prefixLen);
+    let body = text.slice(prefixLen);
+    // The splitter's cap includes the grep prefix; the line itself gets the full cap.
+    if (body.length > MAX_LINE_CHARS) {
+      body = body.slice(0, MAX_LINE_CHARS);
+      truncated = true;
+    }
     const bodyBytes = bytes - prefixLen - 1; // the full line's bytes without prefix and newline
     const state = this.resumeState!;
 
