@@ -35,6 +35,7 @@ export function findingForOAuthError(error: string | undefined, description: str
     case 'invalid_request_uri':
       return { id: 'jar_invalid', severity: 'error', detail: `the request_uri was rejected: ${said}` };
     case 'invalid_request':
+      if (/(grant|response) type.*not allowed|not allowed for this client|not authorized to use/i.test(d)) return { id: 'unauthorized_client', severity: 'error', detail: `the client may not use this grant or response type: ${said}` };
       if (/pkce|code_challenge|code_verifier/i.test(d)) return { id: 'pkce_missing', severity: 'error', detail: `the AS requires PKCE: ${said}` };
       if (/request object|request parameter is required|\brequest\b.*\brequired\b|signed request/i.test(d)) return { id: 'jar_required', severity: 'error', detail: `the AS requires a request object (JAR): ${said}` };
       if (/redirect_uri/i.test(d)) return { id: 'redirect_uri_mismatch', severity: 'error', detail: `the redirect_uri was rejected: ${said}`, data: { kind: 'not_registered' } };

@@ -57,6 +57,7 @@ export async function startAuthServer(config = {}) {
   const resource = config.resource;
   const provider = new Provider(issuer, {
     clients: [mainClient, ...(config.extraClients ?? [])],
+    ...(authMethod === 'client_secret_post' ? { clientAuthMethods: ['client_secret_post', 'none', 'private_key_jwt'] } : {}),
     async findAccount(_ctx, id) {
       return { accountId: id, async claims() { return { sub: id, email: `${id}@example.test`, name: `User ${id}` }; } };
     },
@@ -85,6 +86,24 @@ export async function startAuthServer(config = {}) {
     // Quiet, deterministic cookies for tests (oidc-provider warns about dev keys otherwise).
     cookies: { keys: ['test-cookie-key-0123456789'] },
   });
+  // oidc-provider treats client_secret_basic and client_secret_post as one method. Servers such as
+  // Auth0 or Okta enforce the registered method strictly; that behaviour is what a "post only"
+  // configuration must show, so a Basic header for a post-only client is refused like they do.
+  if (authMethod === 'client_secret_post') {
+    provider.use(async (ctx, next) => {
+      const auth = ctx.get('authorization');
+      if (ctx.method === 'POST' && ctx.path === '/token' && /^Basic /i.test(auth)) {
+        const id = decodeURIComponent(Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':')[0] ?? '');
+        if (id === clientId) {
+          ctx.status = 401;
+          ctx.set('www-authenticate', 'Basic realm="token"');
+          ctx.body = { error: 'invalid_client', error_description: 'client authentication failed: this client authenticates with client_secret_post' };
+          return;
+        }
+      }
+      await next();
+    });
+  }
   // Silence the expected per-request error logging of negative tests.
   provider.on('server_error', () => {});
   server.on('request', provider.callback());
