@@ -3,6 +3,8 @@ import { COMMANDS, VIEWS } from '../shared/commandIds';
 import { Log } from './log';
 import { DiagnosePanel } from './panel/diagnosePanel';
 import { FlowTimelineProvider } from './tree/flowTimelineProvider';
+import type { TimelineNode } from './tree/flowTimelineProvider';
+import { UiServices } from './panel/uiServices';
 import { registerCommands } from './commands/registerCommands';
 import { DiagnosisSession } from './session';
 import type { SessionEngine } from './session';
@@ -14,19 +16,21 @@ import type { SessionEngine } from './session';
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   const timeline = new FlowTimelineProvider();
-  const treeView = vscode.window.createTreeView(VIEWS.flowTimeline, { treeDataProvider: timeline, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView<TimelineNode>(VIEWS.flowTimeline, { treeDataProvider: timeline, showCollapseAll: true });
   const session = new DiagnosisSession({ createEngine: countingEngine });
+  const ui = new UiServices({ context, log, session, timeline, treeView, catalog: () => undefined });
   context.subscriptions.push(
     log,
     session,
     treeView,
+    ui,
     vscode.window.registerWebviewPanelSerializer(VIEWS.panel, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
         DiagnosePanel.revive(panel, context.extensionUri, state, log);
       },
     }),
   );
-  registerCommands(context, { log, timeline, session });
+  registerCommands(context, { log, timeline, session, ui });
   return { commands: COMMANDS, panel: () => DiagnosePanel.current, session };
 }
 

@@ -10,6 +10,12 @@ export const COMMANDS = {
   runLiveFlow: 'oauthDebugger.runLiveFlow',
   decodeJwt: 'oauthDebugger.decodeJwt',
   exportReport: 'oauthDebugger.exportReport',
+  /** Tree context menu and hover link: reveal a flow or log line in the panel's timeline. */
+  showInTimeline: 'oauthDebugger.showInTimeline',
+  /** Tree context menu: open the log line behind a flow, stage or event. */
+  revealLogLine: 'oauthDebugger.revealLogLine',
+  /** Tree context menu: copy a token/code fingerprint. */
+  copyFingerprint: 'oauthDebugger.copyFingerprint',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../shared/commandIds';
 import type { Log } from '../log';
-import { DiagnosePanel } from '../panel/diagnosePanel';
+import type { UiServices } from '../panel/uiServices';
 import type { FlowTimelineProvider } from '../tree/flowTimelineProvider';
 import type { DiagnosisSession } from '../session';
 
@@ -10,6 +10,8 @@ export interface CommandDeps {
   timeline: FlowTimelineProvider;
   /** The hub every source pushes lines into and every view reads from. */
   session: DiagnosisSession;
+  /** Panel, tree, decoder, Diagnose and report commands. */
+  ui: UiServices;
 }
 
 /** Registers every contributed command. Each is a Disposable in `context.subscriptions`. */
@@ -26,14 +28,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }));
   };
 
-  register(COMMANDS.diagnose, () => {
-    DiagnosePanel.createOrShow(context.extensionUri, deps.log);
-  });
+  register(COMMANDS.diagnose, (preset) => deps.ui.diagnoseCommand(preset));
   register(COMMANDS.tailLogFile, () => notYet(vscode.l10n.t('Tailing a log file needs the log tailing engine, which is not in this build yet. Meanwhile, run "OAuth: Diagnose".')));
   register(COMMANDS.tailRemoteLog, () => notYet(vscode.l10n.t('Tailing over SSH needs the log tailing engine, which is not in this build yet.')));
   register(COMMANDS.stopTailing, () => notYet(vscode.l10n.t('Nothing is being tailed.')));
   register(COMMANDS.runLiveFlow, () => notYet(vscode.l10n.t('The live authorization-code run needs the flow probes, which are not in this build yet.')));
-  register(COMMANDS.decodeJwt, () => notYet(vscode.l10n.t('The JWT decoder is not in this build yet.')));
+  register(COMMANDS.decodeJwt, (target) => deps.ui.decodeJwt(target));
+  register(COMMANDS.showInTimeline, (target) => deps.ui.showInTimeline(target));
+  register(COMMANDS.revealLogLine, (node) => deps.ui.revealLogLine(node));
+  register(COMMANDS.copyFingerprint, (node) => deps.ui.copyFingerprint(node));
   register(COMMANDS.exportReport, () => notYet(vscode.l10n.t('There is no diagnosis to export yet: run "OAuth: Diagnose" first.')));
 }
 
