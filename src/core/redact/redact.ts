@@ -39,4 +39,4 @@ function kindOf(key: string): string {
 
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 const AUTH_HEADER_RE = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(Bearer|Basic|Digest|DPoP|MAC)?\s*([A-Za-z0-9._~+/=:-]{4,})/gi;
-const SECRET_PARAM_RE = /(^|[?&\s,;{"'(])((?:authorization_)?code|code_verifier|client_secret|clientSecret|secret|password|passwd|pwd|access_token|accessToken|refresh_token|refreshToken|id_token|idToken|token|api_key|apiKey|assertion|client_assertion|otp)(["']?\s*[:=]\s*|=)(["']?)([^\s&"',;})\]]{1,})/gi;
+const SECRET_PARAM_RE = /(^|[?&#\s,;{"'(])((?:authorization_)?code|code_verifier|client_secret|clientSecret|secret|password|passwd|pwd|access_token|accessToken|refresh_token|refreshToken|id_token|idToken|token|api_key|apiKey|assertion|client_assertion|otp)(["']?\s*[:=]\s*|=)(["']?)([^\s&"',;})\]]{1,})/gi;
