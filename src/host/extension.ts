@@ -5,6 +5,7 @@ import { DiagnosePanel } from './panel/diagnosePanel';
 import { FlowTimelineProvider } from './tree/flowTimelineProvider';
 import type { TimelineNode } from './tree/flowTimelineProvider';
 import { UiServices } from './panel/uiServices';
+import { catalogText } from './panel/catalogText';
 import { registerCommands } from './commands/registerCommands';
 import { DiagnosisSession } from './session';
 import type { SessionEngine } from './session';
@@ -18,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const timeline = new FlowTimelineProvider();
   const treeView = vscode.window.createTreeView<TimelineNode>(VIEWS.flowTimeline, { treeDataProvider: timeline, showCollapseAll: true });
   const session = new DiagnosisSession({ createEngine: countingEngine });
-  const ui = new UiServices({ context, log, session, timeline, treeView, catalog: () => undefined });
+  const ui = new UiServices({ context, log, session, timeline, treeView, catalog: catalogText });
   context.subscriptions.push(
     log,
     session,

@@ -41,7 +41,7 @@ export interface PanelStateOptions {
 }
 
 /** Upper bound of evidence lines per stage sent to the webview; the rest stay in the file. */
-export const MAX_LINES_PER_STAGE = 2000;
+export const MAX_LINES_PER_STAGE = 10_000;
 const MAX_TEXT = 2000;
 const MAX_BODY = 16 * 1024;
 
