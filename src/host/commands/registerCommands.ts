@@ -4,6 +4,7 @@ import type { Log } from '../log';
 import type { UiServices } from '../panel/uiServices';
 import type { FlowTimelineProvider } from '../tree/flowTimelineProvider';
 import type { DiagnosisSession } from '../session';
+import { tailController } from '../tail/tailController';
 
 export interface CommandDeps {
   log: Log;
@@ -29,9 +30,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   };
 
   register(COMMANDS.diagnose, (preset) => deps.ui.diagnoseCommand(preset));
-  register(COMMANDS.tailLogFile, () => notYet(vscode.l10n.t('Tailing a log file needs the log tailing engine, which is not in this build yet. Meanwhile, run "OAuth: Diagnose".')));
-  register(COMMANDS.tailRemoteLog, () => notYet(vscode.l10n.t('Tailing over SSH needs the log tailing engine, which is not in this build yet.')));
-  register(COMMANDS.stopTailing, () => notYet(vscode.l10n.t('Nothing is being tailed.')));
+  register(COMMANDS.tailLogFile, (arg) => tailController(context, { log: deps.log, sink: deps.session }).tailLogFile(arg));
+  register(COMMANDS.tailRemoteLog, (arg) => tailController(context, { log: deps.log, sink: deps.session }).tailRemoteLog(arg));
+  register(COMMANDS.stopTailing, (arg) => tailController(context, { log: deps.log, sink: deps.session }).stopTailing(arg));
   register(COMMANDS.runLiveFlow, () => notYet(vscode.l10n.t('The live authorization-code run needs the flow probes, which are not in this build yet.')));
   register(COMMANDS.decodeJwt, (target) => deps.ui.decodeJwt(target));
   register(COMMANDS.showInTimeline, (target) => deps.ui.showInTimeline(target));

@@ -23,3 +23,14 @@ test('backoff grows exponentially, is capped, and jitters within bounds', () => 
   assert.equal(backoffDelay(2, { random: () => 1 }), 2400);
   assert.ok(backoffDelay(40, { random: () => 1 }) <= 30_000);
 });
+
+test('rate meter: lines per second over a sliding window', async () => {
+  const { RateMeter } = await import('../../../src/core/tail/rateMeter');
+  const m = new RateMeter(5);
+  const t = 1_000_000;
+  m.add(50, t);
+  m.add(50, t + 1000);
+  assert.equal(m.rate(t + 1500), 20);
+  assert.equal(m.rate(t + 5000), 10, 'the first second left the window');
+  assert.equal(m.rate(t + 60_000), 0);
+});
