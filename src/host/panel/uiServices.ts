@@ -12,6 +12,8 @@ import { DiagnosePanel } from './diagnosePanel';
 import { openLocation } from './openLocation';
 import type { CatalogText } from './panelState';
 import { SessionViews } from './sessionViews';
+import { LogHoverProvider } from '../hover/logHoverProvider';
+import { LogDiagnostics } from '../hover/logDiagnostics';
 
 export interface UiDeps {
   context: vscode.ExtensionContext;
@@ -30,8 +32,12 @@ export interface UiDeps {
 export class UiServices implements vscode.Disposable {
   readonly views: SessionViews;
   readonly decoder: JwtDecoderService;
+  readonly hovers: LogHoverProvider;
+  readonly diagnostics: LogDiagnostics;
 
   constructor(private readonly deps: UiDeps) {
+    this.hovers = new LogHoverProvider(deps.session, deps.catalog);
+    this.diagnostics = new LogDiagnostics(deps.session, deps.catalog);
     this.views = new SessionViews(deps.session, deps.timeline, deps.treeView, { catalog: deps.catalog, compareRedirect: compareRedirectUris });
     this.decoder = new JwtDecoderService(deps.session, deps.log);
     DiagnosePanel.services = {
@@ -112,6 +118,8 @@ export class UiServices implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.hovers.dispose();
+    this.diagnostics.dispose();
     this.views.dispose();
     this.decoder.dispose();
     DiagnosePanel.services = undefined;
