@@ -5,6 +5,7 @@
  * request, client credentials (opt-in) and registration (opt-in). Independent probes run
  * concurrently; every request goes through the guarded, recording HTTP client.
  */
+import type { ClientAuthEvaluation } from '../core/probes/clientAuthFlavors';
 import type { ProbeReport, ProbeStep } from '../core/probes/probeReport';
 import { dedupeFindings, sortFindings } from '../core/probes/probeReport';
 import { isWellKnownUrl, issuerFromWellKnownUrl } from '../core/probes/wellKnown';
@@ -41,6 +42,8 @@ export interface ProbeFacts {
   resourceMetadata?: ProtectedResourceMetadata;
   /** The resource indicator to request, when the target is a protected resource. */
   resource?: string;
+  /** How the client authenticated at the token endpoint (the live flow uses the same flavor). */
+  clientAuth?: ClientAuthEvaluation;
 }
 
 /**
@@ -132,6 +135,7 @@ export async function runProbesWithFacts(opts: ProbeOptions, deps: ProbeDeps = {
     ]);
     report.jwks = jwks;
     if (auth) report.clientAuthMethods = auth.workingMethods;
+    facts.clientAuth = auth;
     if (!clientId) run.skip('client authentication', 'token', 'no client id given');
     else if (!opts.redirectUri) run.skip('authorize request', 'authorize', 'no redirect URI given');
     if (!opts.allowRegistration) run.skip('dynamic client registration', 'registration', 'not requested (it would create a client on the server)');
