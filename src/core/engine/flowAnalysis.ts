@@ -77,6 +77,17 @@ export class FlowAnalysis {
     this.ended = true;
   }
 
+  /** Whether every source has finished (a new line from a source reopens judgement). */
+  setEnded(ended: boolean): void {
+    this.ended = ended;
+  }
+
+  /** The clock idle flows are judged by: the newest log timestamp, or the given clock if later. */
+  clock(): number {
+    const c = Math.max(this.logClock, this.now?.() ?? Number.NEGATIVE_INFINITY);
+    return Number.isFinite(c) ? c : 0;
+  }
+
   /** Flows dropped to stay within maxEvents. */
   get droppedFlows(): number {
     return this.correlator.droppedFlows;
@@ -106,8 +117,7 @@ export class FlowAnalysis {
   private isClosed(state: FlowState): boolean {
     if (this.ended) return true;
     if (state.lastTime === undefined) return false;
-    const clock = Math.max(this.logClock, this.now?.() ?? Number.NEGATIVE_INFINITY);
-    return clock - state.lastTime > this.idleMs;
+    return this.clock() - state.lastTime > this.idleMs;
   }
 
   private analyse(state: FlowState, forceClosed = false): Cached {

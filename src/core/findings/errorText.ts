@@ -22,9 +22,12 @@ export function failureText(ev: OAuthEvent): string {
   return [ev.error, ev.errorDescription, ev.message, ev.extra?.hint].filter(Boolean).join(' | ').toLowerCase();
 }
 
-/** True when the only explanation is League's generic invalid_grant sentence (or none at all). */
-export function isGenericInvalidGrant(ev: OAuthEvent): boolean {
-  return specificGrantCause(ev) === undefined;
+/** True when the text carries League's catch-all invalid_grant sentence (which names every cause). */
+export function isLeagueGeneric(ev: OAuthEvent): boolean {
+  LEAGUE_GENERIC_RE.lastIndex = 0;
+  const hit = LEAGUE_GENERIC_RE.test(failureText(ev));
+  LEAGUE_GENERIC_RE.lastIndex = 0;
+  return hit;
 }
 
 /**

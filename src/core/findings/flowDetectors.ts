@@ -12,7 +12,7 @@ import { compareRedirectUris } from '../checks/redirectUri';
 import { redact } from '../redact/redact';
 import { FindingCollector } from './findingCollector';
 import type { TextCause } from './errorText';
-import { failureText, offendingScopes, specificGrantCause, textCause } from './errorText';
+import { failureText, isLeagueGeneric, offendingScopes, specificGrantCause, textCause } from './errorText';
 
 export interface DetectOptions {
   /** Assumed authorization code lifetime. */
@@ -99,7 +99,7 @@ function eventFailure(c: FindingCollector, view: FlowView, te: TrackedEvent): vo
     return;
   }
 
-  if (ev.reason) {
+  if (ev.reason && !(err === 'invalid_grant' && (specificGrantCause(ev) !== undefined || isLeagueGeneric(ev)))) {
     if (GRANT_CAUSES.has(ev.reason)) explainGrant(c, view, te, ev.reason, true);
     else addCause(c, view, te, { id: ev.reason });
     return;
@@ -324,7 +324,7 @@ function offlineAccess(c: FindingCollector, view: FlowView, te: TrackedEvent): v
 }
 
 function redirectDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEvent; detail: string; data: Record<string, unknown> } | undefined {
-  const tokenUri = te.ev.redirectUri ?? view.codeTokens.find((t) => t.ev.redirectUri)?.ev.redirectUri;
+  const tokenUri = exchangeField(view, te, (e) => e.redirectUri) ?? view.codeTokens.find((t) => t.ev.redirectUri)?.ev.redirectUri;
   const auth = pickBefore(view.authorize, te, (e) => e.redirectUri);
   if (!tokenUri || !auth) return undefined;
   const cmp = compareRedirectUris(auth.value, tokenUri);
@@ -337,7 +337,7 @@ function redirectDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEve
 }
 
 function clientDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEvent; detail: string; data: Record<string, unknown>; whitespace: boolean } | undefined {
-  const tokenClient = te.ev.clientId;
+  const tokenClient = exchangeField(view, te, (e) => e.clientId);
   const auth = pickBefore(view.authorize, te, (e) => e.clientId);
   if (tokenClient === undefined || !auth || auth.value === tokenClient) return undefined;
   const whitespace = cleanId(auth.value) === cleanId(tokenClient);
@@ -353,8 +353,8 @@ function clientDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEvent
 
 function pkceDiff(view: FlowView, te: TrackedEvent): { id: FindingId; detail: string; authorize?: TrackedEvent } | undefined {
   const auth = pickBefore(view.authorize, te, (e) => e.codeChallenge);
-  const verifier = te.ev.codeVerifier;
-  const computed = te.facts.verifierS256;
+  const verifier = exchangeField(view, te, (e) => e.codeVerifier);
+  const computed = exchangeField(view, te, (e) => e.codeVerifierS256);
   if (verifier && (verifier.length < 43 || verifier.length > 128 || !verifier.charsetOk)) {
     return { id: 'pkce_verifier_invalid', detail: `The code_verifier sent to the token endpoint (${ref(te.ev)}) is ${verifier.length} characters${verifier.charsetOk ? '' : ' with characters outside [A-Za-z0-9-._~]'}; RFC 7636 needs 43–128 unreserved characters.`, authorize: auth?.te };
   }
@@ -453,20 +453,44 @@ function incomplete(c: FindingCollector, view: FlowView): void {
     view.ordered.find((te) => (te.stage === 'consent' || te.stage === 'authorize') && te.ev.status !== undefined && te.ev.status >= 300 && te.ev.status < 400 && te.ev.code);
   if (codeBack) {
     c.add('flow_no_token_exchange', 'error', 'token', [codeBack], `A code was delivered (${ref(codeBack.ev)}) but no token request followed: the redirect did not complete or the client lost the code.`);
-    c.add('connected_without_token', 'error', 'token_issued', [codeBack], `The client may show "Connected", but the server never issued a token: the code from ${ref(codeBack.ev)} was never exchanged – see flow_no_token_exchange.`, { cause: 'flow_no_token_exchange' });
+    c.add('connected_without_token', 'error', 'token_issued', [codeBack], `The client may show "Connected", but the server never issued a token – the code from ${ref(codeBack.ev)} was never exchanged – see flow_no_token_exchange.`, { cause: 'flow_no_token_exchange' });
     return;
   }
   const lastAuth = view.authorize[view.authorize.length - 1];
   const later = view.ordered.some((te) => te.stage === 'callback' || te.stage === 'token' || te.stage === 'token_issued' || te.stage === 'api');
   if (lastAuth && !later && !view.ordered.some((te) => isFailure(te.ev) && !isTransientStatus(te.ev.status))) {
-    c.add('flow_abandoned_at_authorize', 'warning', 'authorize', [lastAuth], `The authorize request (${ref(lastAuth.ev)}${lastAuth.ev.clientId ? `, client ${redact(lastAuth.ev.clientId)}` : ''}) was never followed by consent, callback or token: the user closed the page or the login failed silently.`);
+    c.add('flow_abandoned_at_authorize', 'warning', 'authorize', [lastAuth], `The authorize request (${ref(lastAuth.ev)}${lastAuth.ev.clientId ? `, client ${redact(lastAuth.ev.clientId)}` : ''}) was never followed by consent, callback or token – the user closed the page or the login failed silently.`);
   }
 }
 
 // ——— helpers ———
 
+/**
+ * The token-stage lines that describe the same exchange as `te`: a request line with the
+ * parameters, the error line the server logged for it, the proxy's access-log line.
+ */
+function sameExchange(view: FlowView, te: TrackedEvent): TrackedEvent[] {
+  return view.tokens.filter((o) => o === te || sameRequest(o, te) || (o.ev.time !== undefined && te.ev.time !== undefined && Math.abs(o.ev.time - te.ev.time) <= 2000 && !(o.ev.code && te.ev.code && o.ev.code.fingerprint !== te.ev.code.fingerprint)));
+}
+
+/** A parameter of the exchange `te` belongs to: from `te` itself, else from a line of the same exchange. */
+function exchangeField<T>(view: FlowView, te: TrackedEvent, get: (e: OAuthEvent) => T | undefined): T | undefined {
+  const own = get(te.ev);
+  if (own !== undefined) return own;
+  for (const o of sameExchange(view, te)) {
+    const v = get(o.ev);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 function earlierUse(view: FlowView, te: TrackedEvent): TrackedEvent | undefined {
   const fp = te.ev.code?.fingerprint;
+  if (!fp) {
+    // An error line without the code: judge the request line logged with it.
+    const req = sameExchange(view, te).find((o) => o.ev.code);
+    return req && req !== te ? earlierUse(view, req) : undefined;
+  }
   if (!fp) return undefined;
   for (const o of view.codeTokens) {
     if (o === te) return undefined;
@@ -487,7 +511,7 @@ function sameRequest(a: TrackedEvent, b: TrackedEvent): boolean {
 }
 
 function codeIssue(view: FlowView, te: TrackedEvent): TrackedEvent | undefined {
-  const fp = te.ev.code?.fingerprint;
+  const fp = exchangeField(view, te, (e) => e.code)?.fingerprint;
   const before = view.ordered.slice(0, view.ordered.indexOf(te));
   const withCode = before.filter((o) => o.stage !== 'token' && o.ev.code && (!fp || o.ev.code.fingerprint === fp) && o.ev.time !== undefined);
   if (withCode.length) return withCode[0];

@@ -29,6 +29,8 @@ export interface FlowState {
   /** Highest stage index seen. */
   furthest: number;
   tokenIssued: boolean;
+  /** An API call with a bearer token has joined (later calls join by that token's fingerprint). */
+  apiToken: boolean;
   states: Set<string>;
   codes: Set<string>;
   ips: Set<string>;
@@ -99,14 +101,16 @@ export class FlowCorrelator {
       }
     }
 
-    // 3. Client id, then IP, within the window; then adjacency for key-less lines.
+    // 3. Client id within the window. For key-less lines (an error line, a proxy line without
+    // parameters): the flow of the line just before when it is the same moment, then the IP,
+    // then plain adjacency.
     if (!flow && ev.clientId) flow = this.pickRecent(this.byClient.get(ev.clientId.trim()), te);
+    const keyless = keys.length === 0 && !ev.clientId;
+    if (!flow && keyless) flow = this.adjacent(te, SAME_REQUEST_MS);
     if (!flow && ev.ip && keys.length === 0) flow = this.pickRecent(this.byIp.get(ev.ip), te);
-    if (!flow && keys.length === 0 && !ev.clientId && this.lastFlow && !this.lastFlow.dropped) {
-      const lf = this.lastFlow;
-      const near = t === undefined || lf.lastTime === undefined || Math.abs(t - lf.lastTime) <= ADJACENT_MS;
-      if (near && compatible(lf, te, false)) flow = lf;
-    }
+    if (!flow && keyless) flow = this.adjacent(te, ADJACENT_MS);
+    // The first API call with a fresh token, right after a flow got that token.
+    if (!flow && te.stage === 'api' && this.lastFlow?.tokenIssued && !this.lastFlow.apiToken) flow = this.adjacent(te, ADJACENT_MS);
 
     if (!flow) flow = this.create();
     this.attach(flow, te, keys);
@@ -124,6 +128,14 @@ export class FlowCorrelator {
     this.flowOfSeq.clear();
     this.lastFlow = undefined;
     this.eventCount = 0;
+  }
+
+  private adjacent(te: TrackedEvent, ms: number): FlowState | undefined {
+    const lf = this.lastFlow;
+    if (!lf || lf.dropped) return undefined;
+    const t = te.ev.time;
+    const near = t === undefined || lf.lastTime === undefined || Math.abs(t - lf.lastTime) <= ms;
+    return near && compatible(lf, te, false) ? lf : undefined;
   }
 
   private withinWindow(f: FlowState, t: number | undefined): boolean {
@@ -182,6 +194,7 @@ export class FlowCorrelator {
       version: 0,
       furthest: -1,
       tokenIssued: false,
+      apiToken: false,
       states: new Set(),
       codes: new Set(),
       ips: new Set(),
@@ -204,6 +217,7 @@ export class FlowCorrelator {
     const si = STAGE_INDEX[te.stage];
     if (si > flow.furthest) flow.furthest = si;
     if ((te.stage === 'token' || te.stage === 'token_issued') && isSuccess(ev)) flow.tokenIssued = true;
+    if (te.stage === 'api' && ev.tokens?.length) flow.apiToken = true;
     if (ev.state) flow.states.add(ev.state);
     if (ev.code) flow.codes.add(ev.code.fingerprint);
     const client = ev.clientId?.trim();
@@ -240,6 +254,7 @@ export class FlowCorrelator {
     if (gone.lastTime !== undefined && (keep.lastTime === undefined || gone.lastTime > keep.lastTime)) keep.lastTime = gone.lastTime;
     keep.furthest = Math.max(keep.furthest, gone.furthest);
     keep.tokenIssued ||= gone.tokenIssued;
+    keep.apiToken ||= gone.apiToken;
     keep.clientId ??= gone.clientId;
     for (const s of gone.states) keep.states.add(s);
     for (const c of gone.codes) keep.codes.add(c);

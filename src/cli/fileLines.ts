@@ -1,0 +1,232 @@
+/**
+ * Reads a log file as lines, fast and in bounded memory, for `oauth-diagnose scan`.
+ *
+ * Most lines of a real log have nothing to do with OAuth, so the hot path never turns them into
+ * strings: each chunk is scanned as one Latin-1 string (a byte-for-byte view, so indices are byte
+ * offsets) with the parser's own candidate regex, and only the lines around a hit are decoded as
+ * UTF-8 and handed on. Line numbers are counted by skipping from newline to newline. Memory is
+ * one reusable read buffer plus one capped carry-over line, whatever the file size.
+ *
+ * Also: lines over MAX_LINE_CHARS are cut (and flagged `truncated`), lines with NUL bytes or
+ * invalid UTF-8 are skipped and counted as "not text", and a file that grows while it is read is
+ * read to its end as found (with a bounded allowance, so a busy log cannot keep the scan alive).
+ */
+import { open } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import type { SourceLine } from '../core/lines';
+import { MAX_LINE_CHARS } from '../core/lines';
+import { candidateScanner, isCandidateLine } from '../core/logs/candidateFilter';
+
+export interface FileLineStats {
+  /** Lines in the file (all of them, including the ones not handed on). */
+  lines: number;
+  /** Lines handed to the sink. */
+  emitted: number;
+  /** Lines skipped because they were not text (NUL bytes, invalid UTF-8). */
+  notText: number;
+  /** Lines cut at MAX_LINE_CHARS. */
+  truncated: number;
+  bytes: number;
+}
+
+export interface FileLineOptions {
+  /** Hand on only lines that may be OAuth-relevant (the parser's candidate filter). Default true. */
+  candidatesOnly?: boolean;
+  /**
+   * The first lines handed on whatever they hold (default 64), so a parser that detects the
+   * file's format from its opening lines sees the file as it is, not only its OAuth lines.
+   */
+  sampleLines?: number;
+  /** Bytes read per call. Default 4 MiB. */
+  chunkBytes?: number;
+  /** Extra bytes read past the size found at open, for a file that grows meanwhile. Default 64 MiB. */
+  growthAllowance?: number;
+  /**
+   * Called before the next handed-on line when lines skipped since the previous one included the
+   * start of a new Laravel-style entry (`[2026-…`), so a parser folding multi-line entries does
+   * not glue the next line onto an entry that already ended.
+   */
+  onBoundary?: () => void;
+}
+
+const NL = 10;
+const CR = 13;
+
+/**
+ * Reads `path` and calls `onLine` for each (candidate) line, in order. Rejects with a plain
+ * message for input errors (missing, a directory, unreadable).
+ *
+ * @example await readFileLines('storage/logs/laravel.log', (l) => engine.push(l))
+ */
+export async function readFileLines(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}): Promise<FileLineStats> {
+  const candidatesOnly = opts.candidatesOnly ?? true;
+  const sampleLines = Math.max(0, opts.sampleLines ?? 64);
+  const chunk = Math.max(64 * 1024, opts.chunkBytes ?? 4 * 1024 * 1024);
+  const cap = MAX_LINE_CHARS;
+  const fh = await open(path, 'r');
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new Error(`${path} is a directory`);
+    const limit = st.size + (opts.growthAllowance ?? 64 * 1024 * 1024);
+    const buf = Buffer.allocUnsafe(chunk + cap + 1);
+    const stats: FileLineStats = { lines: 0, emitted: 0, notText: 0, truncated: 0, bytes: 0 };
+    const scanner = candidateScanner();
+    let carry = 0; // bytes of an unfinished line at buf[0..carry)
+    let skipping = false; // inside an over-long line whose head was already handled
+    let position = 0;
+    let boundary = false;
+    const onBoundary = opts.onBoundary;
+    /** Whether the skipped line starting at s[i] opens a timestamped entry (`[2026-…`). */
+    const opens = (s: string, i: number): boolean => s.charCodeAt(i) === 91 && ((s.charCodeAt(i + 1) - 48) >>> 0) < 10;
+
+    const emit = (start: number, end: number, truncated: boolean, checked = false): void => {
+      let e = end;
+      if (e > start && buf[e - 1] === CR) e--;
+      const lineNo = stats.lines;
+      if (!checked && buf.subarray(start, e).indexOf(0) !== -1) {
+        stats.notText++;
+        return;
+      }
+      if (truncated || !checked ? !isUtf8(buf.subarray(start, e)) : false) {
+        if (!truncated || !isUtf8(buf.subarray(start, trimToUtf8(buf, start, e)))) {
+          stats.notText++;
+          return;
+        }
+        e = trimToUtf8(buf, start, e);
+      }
+      const text = buf.toString('utf8', start, e);
+      if (candidatesOnly && lineNo > sampleLines && !isCandidateLine(text)) {
+        if (opens(text, 0)) boundary = true;
+        return;
+      }
+      if (boundary) {
+        boundary = false;
+        onBoundary?.();
+      }
+      stats.emitted++;
+      onLine(truncated ? { source: path, line: lineNo, text, truncated: true } : { source: path, line: lineNo, text });
+    };
+
+    /** Handles complete lines in buf[from, to) (to is just past a newline). */
+    const region = (from: number, to: number): void => {
+      let start = from;
+      if (skipping) {
+        // The rest of an over-long line: already counted and emitted.
+        const nl = buf.indexOf(NL, start);
+        start = nl + 1;
+        skipping = false;
+        if (start >= to) return;
+      }
+      if (stats.lines < sampleLines) {
+        start = slowRegion(start, to, sampleLines);
+        if (start >= to) return;
+      }
+      const view = buf.subarray(start, to);
+      const clean = view.indexOf(0) === -1 && isUtf8(view);
+      if (!candidatesOnly || !clean) {
+        slowRegion(start, to);
+        return;
+      }
+      const s = buf.toString('latin1', start, to);
+      scanner.lastIndex = 0;
+      let pos = 0; // next unread char in s; lines before it are counted
+      for (let m = scanner.exec(s); m !== null; m = scanner.exec(s)) {
+        const ls = s.lastIndexOf('\n', m.index) + 1;
+        let le = s.indexOf('\n', m.index);
+        if (le < 0) le = s.length;
+        if (onBoundary && pos < ls && opens(s, pos)) boundary = true;
+        for (let k = s.indexOf('\n', pos); k !== -1 && k < ls; k = s.indexOf('\n', k + 1)) {
+          stats.lines++;
+          pos = k + 1;
+          if (onBoundary && pos < ls && opens(s, pos)) boundary = true;
+        }
+        stats.lines++;
+        const long = le - ls > cap;
+        if (long) stats.truncated++;
+        emit(start + ls, start + (long ? ls + cap : le), long, true);
+        pos = le + 1;
+        scanner.lastIndex = pos;
+        if (pos >= s.length) break;
+      }
+      if (onBoundary && pos < s.length && opens(s, pos)) boundary = true;
+      for (let k = s.indexOf('\n', pos); k !== -1; k = s.indexOf('\n', k + 1)) {
+        stats.lines++;
+        if (onBoundary && k + 1 < s.length && opens(s, k + 1)) boundary = true;
+      }
+    };
+
+    /** Line by line, for chunks with binary or invalid UTF-8 content (or when every line is wanted). */
+    const slowRegion = (from: number, to: number, untilLine = Infinity): number => {
+      let start = from;
+      while (start < to && stats.lines < untilLine) {
+        let nl = buf.indexOf(NL, start);
+        if (nl < 0 || nl >= to) nl = to;
+        stats.lines++;
+        const long = nl - start > cap;
+        if (long) stats.truncated++;
+        emit(start, long ? start + cap : nl, long);
+        start = nl + 1;
+      }
+      return start;
+    };
+
+    for (;;) {
+      if (position >= limit) break;
+      const want = Math.min(chunk, limit - position);
+      const { bytesRead } = await fh.read(buf, carry, want, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      stats.bytes += bytesRead;
+      const end = carry + bytesRead;
+      const lastNl = buf.lastIndexOf(NL, end - 1);
+      if (lastNl === -1) {
+        // No newline at all in what we hold: one line still going on.
+        if (!skipping && end > cap) {
+          stats.lines++;
+          stats.truncated++;
+          emit(0, cap, true);
+          skipping = true;
+          carry = 0;
+        } else if (skipping) {
+          carry = 0;
+        } else {
+          carry = end;
+        }
+        continue;
+      }
+      region(0, lastNl + 1);
+      const rest = end - (lastNl + 1);
+      if (rest > cap) {
+        buf.copyWithin(0, lastNl + 1, lastNl + 1 + cap);
+        stats.lines++;
+        stats.truncated++;
+        emit(0, cap, true);
+        skipping = true;
+        carry = 0;
+      } else {
+        buf.copyWithin(0, lastNl + 1, end);
+        carry = rest;
+      }
+    }
+    if (carry > 0 && !skipping) {
+      stats.lines++;
+      emit(0, carry, false);
+    }
+    return stats;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The end of the longest prefix of buf[start, end) that does not cut a UTF-8 sequence. */
+function trimToUtf8(buf: Buffer, start: number, end: number): number {
+  let e = end;
+  // Step back over continuation bytes (10xxxxxx) and the lead byte of a cut sequence.
+  let back = 0;
+  while (e > start && back < 4 && ((buf[e - 1] ?? 0) & 0xc0) === 0x80) {
+    e--;
+    back++;
+  }
+  if (e > start && ((buf[e - 1] ?? 0) & 0x80) !== 0) e--;
+  return e;
+}

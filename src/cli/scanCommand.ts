@@ -1,0 +1,145 @@
+/**
+ * `oauth-diagnose scan FILE... [--json] [--code-ttl 60s|10m] [--since TIME] [--max-events N]`
+ * Reads log files (streaming, bounded memory), diagnoses them, prints the report.
+ * Exit 0: no error findings; 1: error findings; 2: usage or input error (one-line message).
+ */
+import { access, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { registerSubcommand } from './main';
+import { readFileLines } from './fileLines';
+import { DiagnosisEngine } from '../core/engine/diagnosisEngine';
+import { renderTextReport } from '../core/report/textReport';
+import { renderJsonReport } from '../core/report/jsonReport';
+
+interface ScanArgs {
+  files: string[];
+  json: boolean;
+  codeTtlSeconds: number;
+  since?: number;
+  maxEvents?: number;
+}
+
+class UsageError extends Error {}
+
+/** Parses `60`, `60s`, `10m`, `1h`, `1.5m` into seconds. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  const sec = unit === 'ms' ? n / 1000 : unit === 'm' || unit === 'min' ? n * 60 : unit === 'h' ? n * 3600 : n;
+  return sec > 0 && Number.isFinite(sec) ? sec : undefined;
+}
+
+/** Parses `--since`: an ISO date/time (UTC unless it says otherwise) or a duration ago (`2h`, `30m`). */
+export function parseSince(text: string, now: number = Date.now()): number | undefined {
+  const ago = parseDuration(text);
+  if (ago !== undefined && /[a-z]$/i.test(text.trim())) return now - ago * 1000;
+  const t = text.trim().replace(' ', 'T');
+  if (!/^\d{4}-\d{2}-\d{2}/.test(t)) return undefined;
+  const withZone = /T\d{2}:\d{2}/.test(t) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(t) ? `${t}Z` : t;
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export function parseScanArgs(args: string[]): ScanArgs {
+  const out: ScanArgs = { files: [], json: false, codeTtlSeconds: 60 };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      if (a.startsWith('--') && eq > 0) return a.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--json':
+        out.json = true;
+        break;
+      case '--code-ttl': {
+        const v = value();
+        const sec = parseDuration(v);
+        if (sec === undefined) throw new UsageError(`--code-ttl: '${v}' is not a duration (e.g. 60s, 10m)`);
+        out.codeTtlSeconds = sec;
+        break;
+      }
+      case '--since': {
+        const v = value();
+        const t = parseSince(v);
+        if (t === undefined) throw new UsageError(`--since: '${v}' is not a time (e.g. 2026-11-28T10:00:00Z, or 2h for two hours ago)`);
+        out.since = t;
+        break;
+      }
+      case '--max-events': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 100) throw new UsageError(`--max-events: '${v}' must be a whole number ≥ 100`);
+        out.maxEvents = n;
+        break;
+      }
+      case '--':
+        out.files.push(...args.slice(i + 1));
+        i = args.length;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
+        out.files.push(a);
+    }
+  }
+  if (out.files.length === 0) throw new UsageError('scan needs at least one log file (oauth-diagnose scan FILE... [--json])');
+  return out;
+}
+
+/** Checks every file before reading any, so input errors never come with half a report. */
+async function checkFiles(files: string[]): Promise<void> {
+  for (const f of files) {
+    let st;
+    try {
+      st = await stat(f);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(code === 'ENOENT' ? `${f}: no such file` : code === 'EACCES' ? `${f}: permission denied` : `${f}: cannot read (${code ?? 'error'})`);
+    }
+    if (st.isDirectory()) throw new UsageError(`${f}: is a directory (give the log files inside it)`);
+    try {
+      await access(f, constants.R_OK);
+    } catch {
+      throw new UsageError(`${f}: permission denied`);
+    }
+  }
+}
+
+/** The scan subcommand; resolves to the exit code. */
+export async function runScan(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let parsed: ScanArgs;
+  try {
+    parsed = parseScanArgs(args);
+    await checkFiles(parsed.files);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`oauth-diagnose scan: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  // The CLI holds fewer events than the extension: each keeps its parsed fields, and a scan of a
+  // multi-gigabyte log must stay well under 150 MB of memory.
+  const engine = new DiagnosisEngine({ codeTtlSeconds: parsed.codeTtlSeconds, since: parsed.since, maxEvents: parsed.maxEvents ?? 20_000 });
+  for (const file of parsed.files) {
+    try {
+      const stats = await readFileLines(file, (line) => engine.push(line), { onBoundary: () => engine.boundary(file) });
+      engine.countUnpushed(file, stats.lines - stats.emitted - stats.notText, stats.notText);
+    } catch (e) {
+      err(`oauth-diagnose scan: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    engine.end(file);
+  }
+  const d = engine.snapshot();
+  out(parsed.json ? renderJsonReport(d) : renderTextReport(d));
+  return d.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+registerSubcommand('scan', runScan);
