@@ -8,7 +8,8 @@ import { UiServices } from './panel/uiServices';
 import { catalogText } from './panel/catalogText';
 import { registerCommands } from './commands/registerCommands';
 import { DiagnosisSession } from './session';
-import type { SessionEngine } from './session';
+import { DiagnosisEngine } from '../core/engine/diagnosisEngine';
+import { readSettings } from './config';
 
 /**
  * Thin activation (house style §3): register commands, views and the panel serializer, and
@@ -18,7 +19,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   const timeline = new FlowTimelineProvider();
   const treeView = vscode.window.createTreeView<TimelineNode>(VIEWS.flowTimeline, { treeDataProvider: timeline, showCollapseAll: true });
-  const session = new DiagnosisSession({ createEngine: countingEngine });
+  const session = new DiagnosisSession({
+    createEngine: () => {
+      const s = readSettings();
+      return new DiagnosisEngine({ codeTtlSeconds: s.codeTtlSeconds, maxEvents: s.maxEvents });
+    },
+  });
   const ui = new UiServices({ context, log, session, timeline, treeView, catalog: catalogText });
   context.subscriptions.push(
     log,
@@ -33,16 +39,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   registerCommands(context, { log, timeline, session, ui });
   return { commands: COMMANDS, panel: () => DiagnosePanel.current, session };
-}
-
-/** Interim engine until src/core/engine/diagnosisEngine.ts lands: counts lines, finds nothing. */
-function countingEngine(): SessionEngine {
-  let lines = 0;
-  return {
-    push: () => void lines++,
-    end: () => undefined,
-    snapshot: () => ({ flows: [], findings: [], notes: [], stats: { lines, events: 0, skipped: 0 } }),
-  };
 }
 
 /** Stops everything that may still run (tails, SSH sessions, loopback servers). */

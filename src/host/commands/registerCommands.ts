@@ -38,7 +38,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(COMMANDS.showInTimeline, (target) => deps.ui.showInTimeline(target));
   register(COMMANDS.revealLogLine, (node) => deps.ui.revealLogLine(node));
   register(COMMANDS.copyFingerprint, (node) => deps.ui.copyFingerprint(node));
-  register(COMMANDS.exportReport, () => notYet(vscode.l10n.t('There is no diagnosis to export yet: run "OAuth: Diagnose" first.')));
+  register(COMMANDS.exportReport, (arg) => deps.ui.exportReport(arg));
 }
 
 function notYet(message: string): void {

@@ -172,6 +172,10 @@ async function ask(deps: DiagnoseDeps): Promise<{ choice: DiagnoseChoice; secret
     }
     if (step === 4) {
       const recentFiles = state.get<string[]>(RECENT_FILES_KEY, []);
+      // Log files open in editors are offered first: the usual case is "the log I am looking at".
+      const openLogs = vscode.workspace.textDocuments
+        .filter((d) => d.uri.scheme === 'file' && (d.languageId === 'log' || /\.(log|txt)$/i.test(d.uri.fsPath)) && !recentFiles.includes(d.uri.fsPath))
+        .map((d) => d.uri.fsPath);
       const settings = vscode.workspace.getConfiguration('oauthDebugger');
       // Workspace-defined SSH profiles are not offered in an untrusted workspace.
       const sources = vscode.workspace.isTrusted ? settings.get<{ name: string; type: string }[]>('sources', []) :
@@ -180,6 +184,7 @@ async function ask(deps: DiagnoseDeps): Promise<{ choice: DiagnoseChoice; secret
         title: vscode.l10n.t('OAuth Diagnose: logs'), step, total,
         placeholder: vscode.l10n.t('Where are the server\'s logs?'),
         items: [
+          ...openLogs.map((p) => ({ label: `$(file) ${p.split(/[\\/]/).pop() ?? p}`, description: vscode.l10n.t('open editor · {0}', p), value: p, kind2: 'file' as const })),
           ...recentFiles.map((p) => ({ label: `$(file) ${p.split(/[\\/]/).pop() ?? p}`, description: p, value: p, kind2: 'file' as const })),
           { label: vscode.l10n.t('$(folder-opened) Local file…'), kind2: 'browse' as const },
           ...sources.filter((s) => s.type === 'ssh').map((s) => ({ label: `$(remote) ${s.name}`, description: vscode.l10n.t('SSH profile'), value: s.name, kind2: 'ssh' as const })),

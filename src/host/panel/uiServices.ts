@@ -14,6 +14,7 @@ import type { CatalogText } from './panelState';
 import { SessionViews } from './sessionViews';
 import { LogHoverProvider } from '../hover/logHoverProvider';
 import { LogDiagnostics } from '../hover/logDiagnostics';
+import { exportReport } from '../report/exportReport';
 
 export interface UiDeps {
   context: vscode.ExtensionContext;
@@ -86,6 +87,14 @@ export class UiServices implements vscode.Disposable {
     const view = await pickAndDecode(this.decoder, this.deps.session, target);
     if (!view) return;
     this.showPanel().showDecoded(view);
+  }
+
+  /** `OAuth: Export Report…`; `{ how: 'open' | 'save', path? }` skips the questions (tests). */
+  async exportReport(arg?: unknown): Promise<unknown> {
+    const o = typeof arg === 'object' && arg !== null ? arg as { how?: unknown; path?: unknown } : {};
+    const how = o.how === 'open' || o.how === 'save' ? o.how : undefined;
+    const target = typeof o.path === 'string' ? vscode.Uri.file(o.path) : undefined;
+    return exportReport(this.deps.session, this.views.currentState()?.title ?? '', how, target);
   }
 
   /** "Show in timeline" (hover link with `{file, line}`, or a tree node). */
