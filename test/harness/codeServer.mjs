@@ -92,10 +92,10 @@ export function integrationUrl(server, { workspace, extensionDevelopmentPath = R
 /**
  * Installs `vsix` into a clean extensions folder (with the server stopped: a stale copy makes
  * VS Code answer "Please restart VS Code before reinstalling") and starts code-server on a free
- * 127.0.0.1 port with `workspace` open. Returns `{ url, port, workspace, userDataDir,
+ * 127.0.0.1 port (or `port`) with `workspace` open. Returns `{ url, port, workspace, userDataDir,
  * extensionsDir, proc, stop() }`.
  */
-export async function startCodeServer({ workspace, vsix, settings = {}, env = {}, readyTimeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ workspace, vsix, settings = {}, env = {}, port: wantedPort, readyTimeoutMs = 60_000 } = {}) {
   const vs = await ensureVsCodeServer();
   const base = tempDir('code-server');
   const userDataDir = join(base, 'user-data');
@@ -110,7 +110,7 @@ export async function startCodeServer({ workspace, vsix, settings = {}, env = {}
     const out = await run(vs.node, [vs.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', resolve(vsix)], { quiet: true, env: csEnv, timeoutMs: 120_000 });
     if (!/successfully installed/i.test(out)) throw new Error(`installing ${vsix} into code-server did not report success:\n${tail(out)}`);
   }
-  const port = await freePort();
+  const port = wantedPort ?? (await freePort());
   const proc = spawnTracked(vs.node, [
     vs.entry,
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,

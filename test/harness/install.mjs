@@ -67,7 +67,11 @@ function nodeMajor(node) {
 
 /** Environment with Node 24 first on PATH (for npm, code-server and its install scripts). */
 export function node24Env(node, extra = {}) {
-  return { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}`, ...extra };
+  // Under `npm test` the parent npm exports npm_config_user_agent ("… node/v20 …"), NODE and
+  // npm_* lifecycle variables; an inner npm would pass them on and code-server's postinstall
+  // would refuse to run ("requires node v24"). Start from a clean slate.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
+  return { ...env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}`, ...extra };
 }
 
 /**

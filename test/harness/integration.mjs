@@ -56,18 +56,18 @@ export async function startIntegrationServer({ settings, env = {} } = {}) {
 
 /**
  * Opens a window whose extension host loads `testsModule` (a compiled extensionTestsPath module)
- * with this repository as the extension under development, and waits for the JSON result file.
+ * with `extensionDevelopmentPath` (default: this repository) as the extension under development, and waits for the JSON result file.
  * Resolves `{ results, ms }`, or `{ error, ms, console, serverOutput }` when no result arrived
  * within `timeoutMs`. Pass `server`/`browser` to reuse them across windows.
  */
-export async function runInExtensionHost({ testsModule, workspace, server, browser, settings, env, timeoutMs = 180_000 }) {
+export async function runInExtensionHost({ testsModule, workspace, server, browser, settings, env, extensionDevelopmentPath = ROOT, timeoutMs = 180_000 }) {
   const srv = server ?? (await startIntegrationServer({ settings, env }));
   const b = browser ?? (await launchBrowser());
   const ws = workspace ?? tempDir('workspace');
   rmSync(srv.resultsFile, { force: true });
   const page = await newPage(b);
   const started = Date.now();
-  await page.goto(integrationUrl(srv, { workspace: ws, extensionTestsPath: testsModule }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.goto(integrationUrl(srv, { workspace: ws, extensionDevelopmentPath, extensionTestsPath: testsModule }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
   let results;
   while (Date.now() - started < timeoutMs) {
     if (existsSync(srv.resultsFile)) {

@@ -9,6 +9,12 @@ const children = new Set();
 /** @type {Array<() => Promise<void> | void>} */
 const cleanups = [];
 let hooked = false;
+let stopping = false;
+
+/** True once Ctrl-C / SIGTERM started the shutdown (children exiting then is expected). */
+export function shuttingDown() {
+  return stopping;
+}
 
 function killGroup(child, signal) {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
@@ -54,6 +60,7 @@ function hookExit() {
   process.on('exit', killAllSync);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
+      stopping = true;
       void cleanupAll().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
     });
   }
