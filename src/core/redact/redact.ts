@@ -3,18 +3,32 @@ import { createHash } from 'node:crypto';
 /**
  * Masks secrets in free text: JWTs, `Authorization` header values, and the values of
  * parameters that carry codes, tokens, secrets, passwords or verifiers – in query strings,
- * form bodies, JSON and `key=value` text. What remains is safe to log, show and export.
+ * form bodies, JSON and `key=value` text – plus cookies, passwords in URLs (`scheme://user:pw@`),
+ * bare `Bearer <token>` text, PEM private keys and private JWK members (`"d"`, `"p"`, `"k"`…).
+ * What remains is safe to log, show and export.
  *
  * @example redact('GET /cb?code=abc123&state=x') // 'GET /cb?code=[code fp:…]&state=x'
  */
 export function redact(text: string): string {
   if (text.length === 0) return text;
-  let out = text.replace(JWT_RE, (jwt) => maskToken(jwt));
-  out = out.replace(AUTH_HEADER_RE, (_m, prefix: string, scheme: string, value: string) =>
-    `${prefix}${scheme}${scheme ? ' ' : ''}[${fingerprint(value)}]`);
+  let out = text.replace(PEM_PRIVATE_RE, (m: string, label: string, body: string) => body.startsWith('[private key ') ? m :
+    `-----BEGIN ${label}-----[private key ${fingerprint(body)}]${m.includes(`-----END ${label}-----`) ? `-----END ${label}-----` : ''}`);
+  out = out.replace(JWT_RE, (jwt) => maskToken(jwt));
+  out = out.replace(URL_PASSWORD_RE, (_m, head: string, pw: string) => `${head}[password ${fingerprint(pw)}]@`);
+  out = out.replace(JWK_PRIVATE_RE, (_m, head: string, value: string) => `${head}[private key ${fingerprint(value)}]"`);
+  out = out.replace(AUTH_HEADER_RE, (_m, prefix: string, scheme: string | undefined, value: string) =>
+    `${prefix}${scheme ? scheme + ' ' : ''}[${fingerprint(value)}]`);
+  out = out.replace(BARE_BEARER_RE, (m: string, token: string, offset: number, whole: string) => {
+    // `Bearer resource_metadata="…"` (WWW-Authenticate parameters) is not a token.
+    const next = whole.charAt(offset + m.length);
+    if (token.endsWith('=') && next !== '' && !/[\s,;)]/.test(next)) return m;
+    return `Bearer [${fingerprint(token)}]`;
+  });
   out = out.replace(SECRET_PARAM_RE, (_m, pre: string, key: string, sep: string, quote: string, value: string) =>
     value.startsWith('eyJ…') || value.startsWith('[') ? `${pre}${key}${sep}${quote}${value}` :
       `${pre}${key}${sep}${quote}[${kindOf(key)} ${fingerprint(value)}]`);
+  // Cookies last: earlier passes may already have masked values inside the header.
+  out = out.replace(COOKIE_HEADER_RE, (_m, prefix: string, value: string) => prefix + maskCookies(value, /set-cookie/i.test(prefix)));
   return out;
 }
 
@@ -37,6 +51,26 @@ function kindOf(key: string): string {
   return 'token';
 }
 
+const COOKIE_ATTRIBUTES = new Set(['path', 'domain', 'expires', 'max-age', 'samesite', 'secure', 'httponly', 'partitioned', 'priority']);
+
+/** Masks every cookie value of a Cookie header, or the first (the cookie itself) of a Set-Cookie header. */
+function maskCookies(value: string, isSetCookie: boolean): string {
+  return value.split(';').map((part, i) => {
+    const eq = part.indexOf('=');
+    if (eq < 0) return part;
+    const name = part.slice(0, eq);
+    const v = part.slice(eq + 1);
+    if ((isSetCookie && i > 0) || COOKIE_ATTRIBUTES.has(name.trim().toLowerCase()) || v.length === 0 || v.startsWith('[')) return part;
+    return `${name}=[cookie ${fingerprint(v)}]`;
+  }).join(';');
+}
+
+const PEM_PRIVATE_RE = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----([\s\S]*?)(?:-----END \1-----|$)/g;
+const URL_PASSWORD_RE = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]+:)([^\s@/?#]+)@/gi;
+const COOKIE_HEADER_RE = /((?:^|[\s"'{,])(?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']+)/gi;
+const JWK_PRIVATE_RE = /("(?:d|p|q|dp|dq|qi|k)"\s*:\s*")([A-Za-z0-9_-]{16,})"/g;
+const BARE_BEARER_RE = /\bBearer\s+([A-Za-z0-9._~+/-]{12,}=*)/g;
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
-const AUTH_HEADER_RE = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(Bearer|Basic|Digest|DPoP|MAC)?\s*([A-Za-z0-9._~+/=:-]{4,})/gi;
-const SECRET_PARAM_RE = /(^|[?&#\s,;{"'(])((?:authorization_)?code|code_verifier|client_secret|clientSecret|secret|password|passwd|pwd|access_token|accessToken|refresh_token|refreshToken|id_token|idToken|token|api_key|apiKey|assertion|client_assertion|otp)(["']?\s*[:=]\s*|=)(["']?)([^\s&"',;})\]]{1,})/gi;
+/** The lookahead skips values that are already masked, so redacting twice changes nothing. */
+const AUTH_HEADER_RE = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?!(?:(?:Bearer|Basic|Digest|DPoP|MAC)\s+)?\[)(?:(Bearer|Basic|Digest|DPoP|MAC)\s+)?([A-Za-z0-9._~+/=:-]{4,})/gi;
+const SECRET_PARAM_RE = /(^|[?&#\s,;{"'(])((?:authorization_)?code|code_verifier|client_secret|clientSecret|x-client-secret|x-secret-key|secret_key|api_secret|app_secret|private_key|secret|password|passwd|pwd|access_token|accessToken|refresh_token|refreshToken|id_token|idToken|token|session_token|sessionToken|api_key|apiKey|x-api-key|api-key|assertion|client_assertion|otp_?code|otpCode|otp)(["']?\s*[:=]\s*|=)(["']?)([^\s&"',;})\]]{1,})/gi;
