@@ -48,6 +48,12 @@ export class LineSplitter {
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, pos);
+      if (nl !== -1 && this.pendingBytes === 0 && nl - pos <= this.maxBytes) {
+        // Fast path: a whole line inside this chunk is decoded in place, without copying.
+        this.emitText(chunk.toString('utf8', pos, nl), false, nl - pos + 1);
+        pos = nl + 1;
+        continue;
+      }
       const end = nl === -1 ? chunk.length : nl;
       this.keep(chunk, pos, end);
       if (nl === -1) return;
@@ -87,15 +93,20 @@ export class LineSplitter {
 
   private emit(): void {
     const buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.keptBytes);
-    let text = buf.toString('utf8');
-    let truncated = this.dropping;
+    const bytes = this.pendingBytes;
+    const dropped = this.dropping;
+    this.reset();
+    this.emitText(buf.toString('utf8'), dropped, bytes);
+  }
+
+  private emitText(raw: string, dropped: boolean, bytes: number): void {
+    let text = raw;
+    let truncated = dropped;
     if (!truncated && text.endsWith('\r')) text = text.slice(0, -1);
     if (text.length > this.maxChars) {
       text = text.slice(0, this.maxChars);
       truncated = true;
     }
-    const bytes = this.pendingBytes;
-    this.reset();
     this.onLine({ text, truncated, bytes });
   }
 }
