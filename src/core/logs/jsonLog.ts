@@ -53,9 +53,10 @@ export function parseJsonLine(text: string, opts: ParseOptions = {}): ParsedLine
       continue;
     }
     applyLooseText(ev, t);
-    applyText(ev, t);
   }
-  if (ev.errorDescription !== undefined) applyText(ev, ev.errorDescription);
+  // All texts at once, so the most specific rule wins whichever field holds it.
+  const combined = [ev.errorDescription ?? '', ...walk.texts].join(' | ');
+  if (combined.length > 3) applyText(ev, combined);
   if (walk.event !== undefined) {
     ev.extra = { ...ev.extra, event: walk.event };
     const stage = EVENT_STAGE[walk.event] ?? stageForEventName(walk.event);

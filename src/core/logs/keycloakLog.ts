@@ -34,7 +34,8 @@ const TYPE_STAGE: Record<string, Stage> = {
 
 /** Keycloak error names → OAuth error, a catalog id when precise, and a stage override. */
 const ERRORS: Record<string, { error: string; reason?: FindingId; stage?: Stage }> = {
-  invalid_code: { error: 'invalid_grant', reason: 'code_not_found' },
+  // "Code not valid": unknown, already used or from another session – the flow decides which.
+  invalid_code: { error: 'invalid_grant' },
   code_expired: { error: 'invalid_grant', reason: 'code_expired' },
   expired_code: { error: 'invalid_grant', reason: 'session_expired' },
   invalid_code_verifier: { error: 'invalid_grant', reason: 'pkce_mismatch' },

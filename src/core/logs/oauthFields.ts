@@ -304,8 +304,13 @@ export function stageForRequest(ev: EventDraft): Stage | undefined {
     if (last === 'userinfo' || last === 'introspect' || last === 'revoke' || last === 'me') return 'api';
     if (last === 'login' || last === 'signin' || last === 'sign-in' || last === 'authenticate' || last === 'logon' || last === 'mfa' || last === 'otp') return 'consent';
     if ((ev.code !== undefined || ev.error !== undefined) && ev.state !== undefined) return 'callback';
+    // Unfamiliar authorize endpoints (`/o/oauth2/v2/auth`, `/connect/authz`): the parameters tell.
+    if (ev.responseType !== undefined || (ev.clientId !== undefined && ev.redirectUri !== undefined && ev.grantType === undefined && ev.code === undefined)) return 'authorize';
   }
   if (ev.authScheme !== undefined || ev.tokens?.some((t) => t.where === 'authorization')) return 'api';
+  if (ev.grantType !== undefined || ev.codeVerifier !== undefined) return 'token';
+  // "redirecting to the client with code + state": the authorization response.
+  if (ev.code !== undefined && ev.state !== undefined) return 'callback';
   if (p.length > 0 && (ev.status === 401 || ev.status === 403) && /^\/(api|sse|mcp|graphql|v\d+)(\/|$)/.test(p)) return 'api';
   return undefined;
 }
@@ -528,7 +533,7 @@ export function applyLooseText(ev: EventDraft, text: string): void {
         if (Number.isInteger(s) && s >= 100 && s <= 599) ev.status ??= s;
       } else if (k === 'method') applyMethod(ev, value);
       else if (k === 'url' || k === 'uri' || k === 'path' || k === 'requesturi' && value.startsWith('/')) applyUrl(ev, value);
-      else applyParam(ev, key, k === 'redirecturi' || k === 'scope' ? decodeQueryValue(value) : value);
+      else applyParam(ev, key, k === 'redirecturi' || k === 'scope' || /%[0-9A-Fa-f]{2}/.test(value) || (k === 'errordescription' && !value.includes(' ')) ? decodeQueryValue(value) : value);
     }
   }
 }
@@ -546,11 +551,28 @@ export function safeMessage(text: string): string {
   return t;
 }
 
+/** OAuth error codes that name one catalog id by themselves. */
+const ERROR_REASONS: Record<string, FindingId> = {
+  otp_required: 'otp_required', insufficient_scope: 'insufficient_scope', invalid_request_object: 'jar_invalid',
+  redirect_uri_mismatch: 'redirect_uri_mismatch', invalid_redirect_uri: 'redirect_uri_mismatch', access_denied: 'access_denied',
+  invalid_scope: 'scope_not_allowed', unsupported_grant_type: 'unsupported_grant_type', unauthorized_client: 'unauthorized_client',
+};
+
 /** Completes a draft into an event. */
 export function finishEvent(ev: EventDraft, ref: OAuthEvent['ref'], format: string, message: string): OAuthEvent {
+  if (ev.reason === undefined && ev.errorDescription !== undefined) applyText(ev, ev.errorDescription);
+  if (ev.reason === undefined && ev.error !== undefined) {
+    const r = ERROR_REASONS[ev.error];
+    if (r !== undefined) ev.reason = r;
+  }
   if (ev.stage === undefined) {
     const s = stageForRequest(ev);
     if (s !== undefined) ev.stage = s;
+  }
+  // Passport's "Deny" button is DELETE /oauth/authorize, answered with a redirect carrying error=access_denied.
+  if (ev.method === 'DELETE' && ev.stage === 'consent' && ev.path !== undefined && /\/oauth\/authorize$/i.test(ev.path)) {
+    ev.error ??= 'access_denied';
+    ev.reason ??= 'access_denied';
   }
   return { ref, format, message: safeMessage(message), ...ev };
 }

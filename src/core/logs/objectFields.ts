@@ -112,6 +112,7 @@ function applyScalar(ev: EventDraft, k: string, key: string, value: unknown, par
     case 'requesturl':
     case 'target':
     case 'fullurl':
+    case 'route':
       if (typeof value === 'string' && (value.startsWith('/') || /^https?:\/\//i.test(value))) applyUrl(ev, value);
       return;
     case 'method':

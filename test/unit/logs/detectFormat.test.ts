@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectFormat, lineFormat } from '../../../src/core/logs/parseLine';
 import { LogParser } from '../../../src/core/logs/logParser';
+import type { OAuthEvent } from '../../../src/core/model';
 import { parseIsoTime, parseClfTime, parseEpoch, parseAnyTime } from '../../../src/core/logs/timestamps';
 
 const LARAVEL = ['[2024-01-15 10:23:45] production.ERROR: x {"exception":"[object] (E(code: 0): x at /a.php:1)', '[stacktrace]', '#0 /a.php(1): f()', '#1 {main}', '"} ', '[2024-01-15 10:23:46] production.INFO: y []'];
@@ -25,7 +26,7 @@ test('lineFormat classifies single lines', () => {
 
 test('LogParser keeps per-source state: two Laravel files interleaved fold independently; nginx lines never fold', () => {
   const p = new LogParser();
-  const out = [];
+  const out: OAuthEvent[] = [];
   const a = (line: number, text: string) => out.push(...p.push({ source: 'a.log', line, text }));
   const b = (line: number, text: string) => out.push(...p.push({ source: 'b.log', line, text }));
   a(1, '[2024-01-15 10:00:00] production.ERROR: Client authentication failed {"exception":"[object] (League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException(code: 4): Client authentication failed at /v.php:1)');
