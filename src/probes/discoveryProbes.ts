@@ -96,17 +96,28 @@ export interface AsMetadata {
   issuer: string;
 }
 
+/** What looking for metadata found: the document, or why there is none. */
+export interface AsMetadataLookup {
+  found?: AsMetadata;
+  /** A document answered but is unusable (HTML, not JSON, too large…): already reported. */
+  invalid?: boolean;
+  /** Every candidate failed at the network level (TLS, refused, timeout): the reason. */
+  unreachable?: string;
+  /** What each candidate URL answered, for the discovery_missing detail. */
+  tried?: string;
+}
+
 /**
  * Fetches authorization server metadata for `issuer`, trying every well-known form concurrently and
  * taking the first in order of preference. `quiet` suppresses discovery_missing (for fallbacks).
  */
-export async function fetchAsMetadata(run: ProbeRun, issuer: string, opts: { quiet?: boolean } = {}): Promise<AsMetadata | undefined> {
-  return run.step<AsMetadata | undefined>('authorization server metadata', 'discovery', async (ctx) => {
+export async function fetchAsMetadata(run: ProbeRun, issuer: string, opts: { quiet?: boolean } = {}): Promise<AsMetadataLookup> {
+  return run.step<AsMetadataLookup>('authorization server metadata', 'discovery', async (ctx) => {
     let candidates;
     try {
       candidates = asMetadataCandidates(issuer);
     } catch {
-      return { status: 'failed', summary: `not a URL: ${issuer}`, value: undefined };
+      return { status: 'failed', summary: `not a URL: ${issuer}`, value: {} };
     }
     const results = await Promise.all(candidates.map((c) => getJson(ctx, c.url)));
     const hit = results.findIndex((x) => x.json !== undefined);
@@ -116,17 +127,20 @@ export async function fetchAsMetadata(run: ProbeRun, issuer: string, opts: { qui
       const bad = results.find((r) => r.outcome.status !== undefined && r.outcome.status >= 200 && r.outcome.status < 300 && r.reason);
       if (bad) {
         ctx.raise({ id: 'discovery_invalid', severity: 'error', detail: `${bad.url}: ${bad.reason}` }, [bad.outcome.exchange]);
-        return { status: 'failed', summary: `${bad.url}: ${bad.reason}`, value: undefined };
+        return { status: 'failed', summary: `${bad.url}: ${bad.reason}`, value: { invalid: true } };
       }
       const net = results.find((r) => r.outcome.error);
+      const unreachable = net && results.every((r) => r.outcome.error) ? net.outcome.error?.message : undefined;
       if (!opts.quiet) {
         ctx.raise(net && results.every((r) => r.outcome.error)
           ? { id: 'discovery_missing', severity: 'error', detail: `metadata for ${issuer} could not be fetched: ${net.outcome.error?.message}` }
-          : { id: 'discovery_missing', severity: 'error', detail: `no metadata for ${issuer}: ${results.map((r) => `${r.url} → ${r.outcome.status ?? r.outcome.error?.code}`).join('; ')}` });
+          : { id: 'discovery_missing', severity: 'error', detail: `no metadata for ${issuer}: ${results.map((r) => `${r.url} → ${r.outcome.status ?? r.outcome.error?.code}${r.outcome.headers.location ? ` (redirect to ${r.outcome.headers.location}, not followed)` : ''}`).join('; ')}` });
       }
+      const tried = results.map((r) => `${r.url} → ${r.outcome.status ?? r.outcome.error?.code}${r.outcome.headers.location ? ` (redirect to ${r.outcome.headers.location}, not followed)` : ''}`).join('; ');
+      if (unreachable) return { status: 'failed', summary: unreachable, value: { unreachable, tried } };
       return opts.quiet
-        ? { status: 'skipped', summary: `${issuer} is not an authorization server (no metadata at its well-known URLs)`, value: undefined }
-        : { status: 'failed', summary: `no authorization server metadata for ${issuer}`, value: undefined };
+        ? { status: 'skipped', summary: `${issuer} is not an authorization server (no metadata at its well-known URLs)`, value: { tried } }
+        : { status: 'failed', summary: `no authorization server metadata for ${issuer}`, value: { tried } };
     }
     const meta = r.json as Record<string, unknown>;
     const problems = checkAsMetadata(meta, { expectedIssuer: issuer, source: cand.source });
@@ -134,9 +148,9 @@ export async function fetchAsMetadata(run: ProbeRun, issuer: string, opts: { qui
     return {
       status: problems.some((p) => p.severity === 'error') ? 'failed' : problems.some((p) => p.severity === 'warning') ? 'warning' : 'ok',
       summary: `${r.url} (${cand.source}): issuer ${typeof meta.issuer === 'string' ? meta.issuer : '?'}`,
-      value: isRecord(meta) ? { url: r.url, source: cand.source, meta, issuer } : undefined,
+      value: { found: { url: r.url, source: cand.source, meta, issuer } },
     };
-  }, undefined);
+  }, {});
 }
 
 /** Fetches the JWKS and checks it holds usable public keys. */

@@ -76,7 +76,7 @@ export async function runProbesWithFacts(opts: ProbeOptions, deps: ProbeDeps = {
   const issuerGuess = pastedIssuer ?? target;
 
   // Phase 1: everything that needs only the target, concurrently.
-  const [answer, prmAtTarget, asAtTarget, _manifest] = await Promise.all([
+  const [answer, prmAtTarget, asLookup, _manifest] = await Promise.all([
     pastedIssuer ? Promise.resolve(undefined) : fetchResourceAnswer(run, target),
     pastedIssuer ? Promise.resolve(undefined) : fetchProtectedResourceMetadata(run, target),
     fetchAsMetadata(run, issuerGuess, { quiet: true }),
@@ -88,10 +88,17 @@ export async function runProbesWithFacts(opts: ProbeOptions, deps: ProbeDeps = {
     const fromChallenge = await fetchProtectedResourceMetadata(run, target, answer.resourceMetadataUrl);
     prm = fromChallenge ?? prm;
   }
-  const isResource = !asAtTarget || !!prm || (answer?.status === 401);
-  if (answer && isResource && !(asAtTarget && !prm && url.pathname.replace(/\/$/, '') === '')) {
+  const asAtTarget = asLookup.found;
+  let invalid = !!asLookup.invalid;
+  let unreachable = asLookup.unreachable;
+  const tried = asLookup.tried;
+  // The target is judged as a protected resource when it says so (RFC 9728 metadata, a 401), or
+  // when it has a path and is no authorization server; a bare origin that is neither is left alone.
+  const hasPath = url.pathname.replace(/\/$/, '') !== '';
+  const isResource = !!prm || answer?.status === 401 || (hasPath && !asAtTarget && !invalid);
+  if (answer && isResource) {
     judgeEnforcement(run, target, answer);
-    if (!prm && (answer.status === 401 || !asAtTarget)) {
+    if (!prm) {
       run.raise({
         id: 'protected_resource_metadata_missing',
         severity: answer.status === 401 ? 'error' : 'warning',
@@ -105,19 +112,26 @@ export async function runProbesWithFacts(opts: ProbeOptions, deps: ProbeDeps = {
   // Which authorization server?
   let as: AsMetadata | undefined = asAtTarget;
   if (!as && prm?.authorizationServers.length) {
-    as = await fetchAsMetadata(run, prm.authorizationServers[0] ?? '');
-  } else if (!as && url.pathname.replace(/\/$/, '') !== '') {
+    const named = await fetchAsMetadata(run, prm.authorizationServers[0] ?? '');
+    as = named.found;
+    invalid = true; // fetchAsMetadata (not quiet) already reported what is wrong with it
+  } else if (!as && !invalid && hasPath) {
     // Older MCP servers: the authorization server lives at the origin of the resource.
-    as = await fetchAsMetadata(run, url.origin, { quiet: true });
+    const atOrigin = await fetchAsMetadata(run, url.origin, { quiet: true });
+    as = atOrigin.found;
+    invalid = !!atOrigin.invalid;
+    unreachable ??= atOrigin.unreachable;
   }
-  if (!as) {
+  if (!as && !invalid) {
     const miss = run.steps.filter((s) => s.name === 'authorization server metadata');
     run.raise({
       id: 'discovery_missing',
       severity: 'error',
-      detail: prm && !prm.authorizationServers.length
+      detail: unreachable
+        ? `metadata for ${issuerGuess} could not be fetched: ${unreachable}`
+        : prm && !prm.authorizationServers.length
         ? 'the protected resource names no authorization server, and none answers at the target'
-        : `no /.well-known/oauth-authorization-server nor /.well-known/openid-configuration for ${issuerGuess}${prm?.authorizationServers.length ? ` or ${prm.authorizationServers[0]}` : ''}`,
+        : `no /.well-known/oauth-authorization-server nor /.well-known/openid-configuration for ${issuerGuess}${tried ? ` (${tried})` : ''}`,
     }, 'discovery', miss.flatMap((s) => s.exchanges).slice(0, 6));
   }
   facts.asMetadata = as;
