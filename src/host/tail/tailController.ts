@@ -22,7 +22,11 @@ export interface TailDeps {
 
 /** Arguments the commands accept when called programmatically (tests, other commands, links). */
 export interface TailFileArgs { path: string; initialLines?: number }
-export interface TailRemoteArgs { host?: string; path?: string; filter?: string; profile?: string; initialLines?: number; sshArgs?: string[] }
+/**
+ * Deliberately no raw ssh options here: command arguments can come from links, and an option
+ * like `-oProxyCommand=…` would run a program. Use ~/.ssh/config or `oauthDebugger.ssh.path`.
+ */
+export interface TailRemoteArgs { host?: string; path?: string; filter?: string; profile?: string; initialLines?: number }
 
 /** Server-side filter offered by default: the words OAuth/OIDC lines of Laravel, nginx and Keycloak logs carry. */
 export const DEFAULT_REMOTE_FILTER = 'oauth|oidc|openid|token|authori[sz]|callback|redirect_uri|invalid_|pkce|code_challenge|code_verifier|bearer|jwks|passport|socialite';
@@ -143,6 +147,7 @@ export class TailController implements vscode.Disposable {
 
   async stopTailing(arg?: unknown): Promise<void> {
     const name = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && typeof (arg as { name?: unknown }).name === 'string' ? (arg as { name: string }).name : undefined;
+    if (name === '*') return this.stopAll();
     if (name) return this.stop(name);
     if (this.tails.size === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing is being tailed.'));
@@ -191,8 +196,7 @@ export class TailController implements vscode.Disposable {
     const name = `ssh://${t.host}${t.path.startsWith('/') ? '' : '/'}${t.path}`;
     const started = await this.run(name, label, t.host, (sink, onStatus) => new SshSource({
       host: t.host, path: t.path, filter: t.filter, sink, onStatus,
-      initialLines: a.initialLines ?? settings.tailInitialLines, sshPath: settings.sshPath,
-      ...(Array.isArray(a.sshArgs) ? { sshArgs: a.sshArgs.map(String) } : {}),
+      initialLines: typeof a.initialLines === 'number' ? a.initialLines : settings.tailInitialLines, sshPath: settings.sshPath,
     }), async (src) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}…', t.host), cancellable: true }, async (_p, token) => {
       const sub = token.onCancellationRequested(() => void this.stop(name));
       try {
