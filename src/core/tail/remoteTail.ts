@@ -131,6 +131,10 @@ export class RemoteTailDecoder {
   private genStreamOffset = 0;
   private genFileLine = 0;
   private genFileOffset = 0;
+  // Stream lines and bytes inside the current generation that were not file content (notices
+  // such as "has become inaccessible"): subtracted when mapping stream positions to the file.
+  private genSkipLines = 0;
+  private genSkipBytes = 0;
 
   constructor(private readonly emit: (e: RemoteTailEvent) => void) {}
 
@@ -174,13 +178,18 @@ export class RemoteTailDecoder {
       const kind = noticeKind(notice[1]!);
       if (kind !== 'other' && kind !== 'inaccessible') {
         // The notice ends the old generation: everything before it in the stream was old file.
-        const oldLines = this.genFileLine + (streamLine - 1 - this.genStreamLine);
+        const oldLines = this.genFileLine + (streamLine - 1 - this.genStreamLine - this.genSkipLines);
         this.lineBase += oldLines;
         this.genStreamLine = streamLine;
         this.genStreamOffset = streamOffset + bodyBytes + 1;
         this.genFileLine = 0;
         this.genFileOffset = 0;
+        this.genSkipLines = 0;
+        this.genSkipBytes = 0;
         this.resumeState = { id: kind === 'truncated' ? state.id : '?', offset: 0, fileLine: 0 };
+      } else {
+        this.genSkipLines += 1;
+        this.genSkipBytes += bodyBytes + 1;
       }
       this.emit({ type: 'notice', kind, text: body });
       return;
@@ -190,8 +199,8 @@ export class RemoteTailDecoder {
       this.emit({ type: 'tail-exit', code: Number(exit[1]) });
       return;
     }
-    const fileLine = this.genFileLine + (streamLine - this.genStreamLine);
-    const endOffset = this.genFileOffset + (streamOffset + bodyBytes + 1 - this.genStreamOffset);
+    const fileLine = this.genFileLine + (streamLine - this.genStreamLine - this.genSkipLines);
+    const endOffset = this.genFileOffset + (streamOffset + bodyBytes + 1 - this.genStreamOffset - this.genSkipBytes);
     this.resumeState = { id: state.id, offset: endOffset, fileLine };
     if (this.skipNext) {
       this.skipNext = false;
@@ -221,6 +230,8 @@ export class RemoteTailDecoder {
     this.genFileOffset = start;
     this.genStreamLine = 0;
     this.genStreamOffset = 0;
+    this.genSkipLines = 0;
+    this.genSkipBytes = 0;
     this.skipNext = f[7] === '1';
     this.resumeState = { id, offset: start, fileLine: this.genFileLine };
     this.headerSeen = true;

@@ -39,6 +39,26 @@ test('decoder: a rotation notice starts a new generation at offset 0 with id unk
   assert.deepEqual(d.resume, { id: '1:9', offset: 4, fileLine: 2 });
 });
 
+test('decoder: "inaccessible" then "appeared" (rename seen as two events) keeps numbers and offsets exact', () => {
+  const ev: RemoteTailEvent[] = [];
+  const d = new RemoteTailDecoder((e) => ev.push(e));
+  d.connectionStarted();
+  const gone = "tail: 'x.log' has become inaccessible: No such file or directory";
+  const back = "tail: 'x.log' has appeared;  following new file";
+  let off = 0;
+  const rows: string[] = [];
+  const add = (t: string): void => {
+    rows.push(`${rows.length + 1}:${off}:${t}`);
+    off += Buffer.byteLength(t) + 1;
+  };
+  add('a'); add(gone); add('b'); add(back); add('c'); add(gone); add('dd');
+  feed(d, `@@OAUTHDBG 1 initial 1:2 0 0 0 0\n${rows.join('\n')}\n`);
+  const got = ev.filter((e) => e.type === 'line').map((e) => e.type === 'line' && [e.line, e.text]);
+  assert.deepEqual(got, [[1, 'a'], [2, 'b'], [3, 'c'], [4, 'dd']]);
+  // New generation after "appeared": 'c\n' + 'dd\n' = 5 bytes, 2 lines; the second notice is not file content.
+  assert.deepEqual(d.resume, { id: '?', offset: 5, fileLine: 2 });
+});
+
 test('decoder: truncation keeps the id; skip flag drops a cut first line; banners before the header are ignored', () => {
   const ev: RemoteTailEvent[] = [];
   const d = new RemoteTailDecoder((e) => ev.push(e));
