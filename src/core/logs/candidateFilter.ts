@@ -8,13 +8,14 @@
  * or a stem starting with a common character like `" 40` more than halves throughput). Every
  * stem was chosen to cover a family of OAuth lines:
  * - `auth`: oauth, /authorize, Authorization headers, "unauthorized", Keycloak `/auth/realms`
- * - `token`, `grant`, `client`, `callback`, `bearer`, `invalid` (invalid_grant, …), `denied`
+ * - `token`, `grant`, `client`, `callback`, `invalid` (invalid_grant, …), `denied`
+ *   (no `bearer`: `Authorization: Bearer` and `WWW-Authenticate: Bearer` already hold `auth`)
  * - `regist` (dynamic client registration), `well-known` (discovery), `jwks`
  * - `code_` / `code=` (code_challenge, code_verifier, ?code=…), `consent`, `interaction`
  *   (oidc-provider's login/consent pages), `login`, `userinfo`
  */
 export const CANDIDATE_PATTERN =
-  'auth|token|grant|client|callback|bearer|invalid|denied|regist|well-known|jwks|code[_=]|consent|interaction|login|userinfo';
+  'auth|token|grant|client|callback|invalid|denied|regist|well-known|jwks|code[_=]|consent|interaction|login|userinfo';
 
 const CANDIDATE_RE = new RegExp(CANDIDATE_PATTERN, 'i');
 
