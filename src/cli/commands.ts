@@ -3,4 +3,6 @@
  * `main.ts` stays unaware of their internals.
  */
 import './scanCommand';
+import './probeCommand';
+import './liveCommand';
 export {};

@@ -77,7 +77,8 @@ export async function fetchProtectedResourceMetadata(run: ProbeRun, target: stri
         ctx.raise({ id: 'discovery_invalid', severity: 'error', detail: `${bad.url}: ${bad.reason}` }, [bad.outcome.exchange]);
         return { status: 'failed', summary: `${bad.url}: ${bad.reason}`, value: undefined };
       }
-      return { status: 'failed', summary: `no protected resource metadata at ${urls.join(' or ')}`, value: undefined };
+      // Absent metadata is only a problem for a protected resource; runProbes decides and raises it.
+      return { status: 'skipped', summary: `no protected resource metadata at ${urls.join(' or ')}`, value: undefined };
     }
     const checked = checkProtectedResourceMetadata(r.json, target);
     for (const p of checked.problems) ctx.raise(p, [r.outcome.exchange]);

@@ -1,0 +1,84 @@
+/**
+ * `oauth-diagnose live ISSUER --client-id ID [--client-secret-env VAR] [--redirect-uri URI | --port N
+ *  --callback-path P] [--scope S] [--resource URI] [--api-url URL] [--wait 5m] [--timeout 10s]
+ *  [--ca-file PEM] [--json]`
+ * Runs one real authorization-code flow: prints the authorize URL (on stderr, so --json output
+ * stays clean), waits for the browser to come back to the loopback callback, and reports every
+ * step. Ctrl-C cancels and closes the callback server. Exit codes as for `scan`.
+ */
+import { registerSubcommand } from './main';
+import { httpUrl, parseArgs, parseMs, secretFromEnv, UsageError } from './probeArgs';
+import { runLiveFlow } from '../probes/liveFlow';
+import type { LiveFlowOptions } from '../probes/liveFlow';
+import { renderProbeJson, renderProbeText } from '../core/probes/probeReportRender';
+
+const SPEC = {
+  values: ['--client-id', '--client-secret-env', '--redirect-uri', '--port', '--callback-path', '--scope', '--resource', '--api-url', '--wait', '--timeout', '--ca-file'],
+  flags: ['--json'],
+};
+
+export function parseLiveArgs(args: string[], env: NodeJS.ProcessEnv = process.env): { opts: LiveFlowOptions; json: boolean } {
+  const p = parseArgs(args, SPEC);
+  if (p.positional.length !== 1) throw new UsageError('live needs exactly one issuer (or protected resource) URL');
+  const clientId = p.values.get('--client-id');
+  if (!clientId) throw new UsageError('live needs --client-id');
+  const port = p.values.get('--port');
+  const portNum = port === undefined ? undefined : Number(port);
+  if (portNum !== undefined && (!Number.isInteger(portNum) || portNum < 1 || portNum > 65535)) throw new UsageError(`--port: '${port}' is not a port number`);
+  const redirect = p.values.get('--redirect-uri');
+  if (redirect !== undefined && portNum !== undefined) throw new UsageError('give either --redirect-uri or --port, not both');
+  const wait = p.values.get('--wait');
+  const timeout = p.values.get('--timeout');
+  const api = p.values.get('--api-url');
+  const resource = p.values.get('--resource');
+  return {
+    json: p.flags.has('--json'),
+    opts: {
+      issuer: httpUrl('ISSUER', p.positional[0] ?? ''),
+      clientId,
+      clientSecret: secretFromEnv(p, env),
+      redirectUri: redirect === undefined ? undefined : httpUrl('--redirect-uri', redirect),
+      port: portNum,
+      callbackPath: p.values.get('--callback-path'),
+      scope: p.values.get('--scope'),
+      resource: resource === undefined ? undefined : httpUrl('--resource', resource),
+      apiUrl: api === undefined ? undefined : httpUrl('--api-url', api),
+      callbackTimeoutMs: wait === undefined ? undefined : parseMs('--wait', wait),
+      timeoutMs: timeout === undefined ? undefined : parseMs('--timeout', timeout),
+      caFile: p.values.get('--ca-file'),
+    },
+  };
+}
+
+export async function runLiveCommand(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseLiveArgs(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`oauth-diagnose live: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const ac = new AbortController();
+  const onSigint = (): void => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const report = await runLiveFlow(parsed.opts, {
+      signal: ac.signal,
+      openBrowser: async (url) => {
+        err(`\nOpen this URL in a browser and log in (Ctrl-C cancels):\n\n  ${url}\n\nWaiting for the browser to come back to the callback…\n`);
+      },
+    });
+    out(parsed.json ? renderProbeJson(report, { live: true }) : renderProbeText(report));
+    return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  } catch (e) {
+    err(`oauth-diagnose live: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+registerSubcommand('live', runLiveCommand);
