@@ -1,8 +1,13 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/model';
+import { analyze } from '../../core/engine/diagnosisEngine';
+import { readSettings } from '../config';
 import type { DiagnosisSession } from '../session';
 import type { CatalogText } from '../panel/panelState';
-import { documentSource } from './logHoverProvider';
+import { documentSource, logDocumentSelector } from './logHoverProvider';
+
+/** Open log documents larger than this are only covered through the session (Diagnose / tail). */
+const MAX_ANALYZED_CHARS = 20 * 1024 * 1024;
 
 /**
  * Error findings as diagnostics in the Problems panel, on their evidence lines. Findings come
@@ -13,14 +18,49 @@ import { documentSource } from './logHoverProvider';
 export class LogDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('oauthDebugger');
   private readonly disposables: vscode.Disposable[] = [];
+  /** Findings of open log documents the session does not cover, analysed on their own. */
+  private readonly perDocument = new Map<string, Finding[]>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly session: DiagnosisSession, private readonly catalog: (id: string) => CatalogText | undefined) {
-    this.disposables.push(this.collection, session.onDidChange(() => this.refresh()));
+    this.disposables.push(
+      this.collection,
+      session.onDidChange(() => this.refresh()),
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (this.perDocument.delete(documentSource(d))) this.refresh();
+      }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.schedule(d);
+  }
+
+  /** Analyses an open log document (debounced): its error findings show even without a Diagnose run. */
+  private schedule(doc: vscode.TextDocument): void {
+    if (!vscode.languages.match(logDocumentSelector(), doc)) return;
+    const source = documentSource(doc);
+    const pending = this.timers.get(source);
+    if (pending) clearTimeout(pending);
+    this.timers.set(source, setTimeout(() => {
+      this.timers.delete(source);
+      if (doc.isClosed || this.session.sources.includes(source)) return;
+      const text = doc.getText();
+      if (text.length > MAX_ANALYZED_CHARS) return;
+      const lines = text.split(/\r?\n/).map((t, i) => ({ source, line: i + 1, text: t }));
+      const d = analyze(lines, { codeTtlSeconds: readSettings().codeTtlSeconds });
+      this.perDocument.set(source, d.findings);
+      this.refresh();
+    }, 400));
   }
 
   refresh(): void {
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    const findings: Finding[] = [...this.session.snapshot().diagnosis.findings, ...(this.session.snapshot().probe?.findings ?? [])];
+    const sessionSources = new Set(this.session.sources);
+    const findings: Finding[] = [
+      ...this.session.snapshot().diagnosis.findings,
+      ...(this.session.snapshot().probe?.findings ?? []),
+      ...[...this.perDocument].filter(([src]) => !sessionSources.has(src)).flatMap(([, f]) => f),
+    ];
     for (const f of findings) {
       if (f.severity !== 'error') continue;
       for (const ev of f.evidence) {
@@ -49,6 +89,7 @@ export class LogDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 }

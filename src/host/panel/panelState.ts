@@ -50,7 +50,7 @@ export function buildPanelState(snap: SessionSnapshot, opts: PanelStateOptions):
   const flows: PanelFlow[] = diagnosis.flows.map((f) => flowView(f, opts.unknownClient));
   if (probe) flows.unshift(probeFlow(probe as ProbeLike));
   const findings = [...(probe?.findings ?? []), ...diagnosis.findings]
-    .map((f) => findingView(f, opts))
+    .map((f) => findingView(f, opts, diagnosis.flows))
     .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const failing = flows.filter((f) => f.status === 'failed').length;
   const state: PanelState = {
@@ -171,7 +171,7 @@ export function exchangeView(x: HttpExchange): PanelExchange {
   return view;
 }
 
-function findingView(f: Finding, opts: PanelStateOptions): PanelFinding {
+function findingView(f: Finding, opts: PanelStateOptions, flows: Flow[] = []): PanelFinding {
   const entry = opts.catalog(f.id);
   const view: PanelFinding = {
     id: f.id,
@@ -185,15 +185,21 @@ function findingView(f: Finding, opts: PanelStateOptions): PanelFinding {
   };
   if (f.flowId) view.flowId = f.flowId;
   if (entry?.spec) view.spec = entry.spec;
-  const data = f.data ?? {};
+  const data: Record<string, unknown> = { ...(f.data ?? {}) };
   if (f.id === 'redirect_uri_mismatch') {
-    const expected = str(data.expected) ?? str(data.authorizeRedirectUri) ?? str(data.registered);
-    const actual = str(data.actual) ?? str(data.tokenRedirectUri);
+    const expected = str(data.expected) ?? str(data.authorize) ?? str(data.registered);
+    const actual = str(data.actual) ?? str(data.token);
     if (expected !== undefined && actual !== undefined) view.redirectDiff = redirectDiff(expected, actual, data, opts);
   }
   if (f.id.startsWith('pkce_')) {
-    const expected = str(data.expectedChallenge) ?? str(data.expected);
-    const actual = str(data.challenge) ?? str(data.actualChallenge) ?? str(data.actual);
+    // The engine's PKCE findings name the flow; its events hold both sides: the challenge sent at
+    // authorize and BASE64URL(SHA256(verifier)) of the token request (never the verifier itself).
+    const flow = f.flowId ? flows.find((x) => x.id === f.flowId) : undefined;
+    const sent = flow?.events.find((e) => e.codeChallenge);
+    const computed = flow?.events.find((e) => e.codeVerifierS256);
+    const expected = str(data.expectedChallenge) ?? str(data.expected) ?? computed?.codeVerifierS256;
+    const actual = str(data.challenge) ?? str(data.actualChallenge) ?? str(data.actual) ?? sent?.codeChallenge;
+    if (!data.method && sent?.codeChallengeMethod) data.method = sent.codeChallengeMethod;
     if (expected !== undefined || actual !== undefined) {
       view.pkce = {
         ...(expected !== undefined ? { expected } : {}),

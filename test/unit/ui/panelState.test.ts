@@ -97,3 +97,24 @@ test('commonRange points at the differing middle', () => {
   assert.deepEqual(commonRange('http://localhost:3000/cb', 'http://127.0.0.1:3000/cb'), [[7, 16], [7, 16]]);
   assert.deepEqual(commonRange('a/cb', 'a/cb/'), [[4, 4], [4, 5]]);
 });
+
+test('engine-shaped findings: redirect data {authorize, token} and PKCE sides from the flow events', () => {
+  const pkceFlow: Flow = {
+    id: 'flow-9', clientId: 'web', status: 'failed',
+    events: [
+      { ref: { file: '/l', line: 1 }, stage: 'authorize', format: 'nginx', message: 'GET /authorize', codeChallenge: 'CHALLENGE_SENT', codeChallengeMethod: 'S256' },
+      { ref: { file: '/l', line: 2 }, stage: 'token', format: 'laravel', message: 'POST /token', codeVerifierS256: 'FROM_VERIFIER' },
+    ],
+    stages: [{ stage: 'authorize', status: 'ok', events: [0] }, { stage: 'token', status: 'failed', events: [1] }],
+  };
+  const s = buildPanelState({ diagnosis: { flows: [pkceFlow], notes: [], stats: { lines: 2, events: 2, skipped: 0 }, findings: [
+    { id: 'pkce_mismatch', severity: 'error', stage: 'token', flowId: 'flow-9', evidence: [], detail: 'x' },
+    { id: 'redirect_uri_mismatch', severity: 'error', stage: 'token', flowId: 'flow-9', evidence: [], detail: 'y',
+      data: { kind: 'host', authorize: 'http://localhost:3000/cb', token: 'http://127.0.0.1:3000/cb' } },
+  ] } }, opts);
+  assert.deepEqual(s.findings.find((f) => f.id === 'pkce_mismatch')!.pkce, { expected: 'FROM_VERIFIER', actual: 'CHALLENGE_SENT', method: 'S256' });
+  const r = s.findings.find((f) => f.id === 'redirect_uri_mismatch')!.redirectDiff!;
+  assert.equal(r.kind, 'host');
+  assert.equal(r.expected.diff, 'localhost');
+  assert.equal(r.actual.diff, '127.0.0.1');
+});
