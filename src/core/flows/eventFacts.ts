@@ -36,6 +36,8 @@ export interface TrackedEvent {
   stage: Stage;
   /** seq of the event in another source that logged the same request, when merged. */
   sameRequestAs?: number;
+  /** `METHOD /path` (no query), cached by the correlator. */
+  requestKey?: string;
 }
 
 export const STAGE_INDEX: Readonly<Record<Stage, number>> = Object.fromEntries(

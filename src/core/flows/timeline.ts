@@ -110,6 +110,7 @@ function impliedBy(stage: string, byStage: Map<string, number[]>, ordered: Track
   });
   if (stage === 'authorize' || stage === 'consent') return codeSeen;
   if (stage === 'callback') return (byStage.get('token') ?? []).some((i) => ordered[i]!.ev.code !== undefined);
+  if (stage === 'token' && (byStage.get('token_issued') ?? []).length) return true;
   if (stage === 'token' || stage === 'token_issued') return (byStage.get('api') ?? []).some((i) => isSuccess(ordered[i]!.ev));
   return false;
 }
