@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { runTests } from '@vscode/test-electron';
 import { ROOT } from '../test/harness/install.mjs';
 import { buildIntegrationSuite, SUITE_OUT } from '../test/harness/integration.mjs';
+import { cleanupAll } from '../test/harness/processes.mjs';
 
 const args = process.argv.slice(2);
 const version = args.includes('--version') ? args[args.indexOf('--version') + 1] : 'stable';
@@ -62,5 +63,7 @@ try {
   code = await main();
 } catch (e) {
   console.error(`test:electron: cannot run – ${e.stack ?? e}`);
+} finally {
+  await cleanupAll();
 }
 process.exit(code);

@@ -6,10 +6,15 @@ import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ROOT } from './install.mjs';
 import { startVsCodeServer, integrationUrl, launchBrowser, newPage, tempDir } from './codeServer.mjs';
-import { sleep } from './processes.mjs';
+import { sleep, onCleanup } from './processes.mjs';
 
 export const SUITE_SRC = join(ROOT, 'test', 'integration');
-export const SUITE_OUT = join(ROOT, 'out', 'integration');
+/**
+ * Per-process output folder (removed on exit): several test runs in one checkout (other
+ * helpers, a bench) must not delete each other's compiled suite mid-run. It stays under the
+ * repository so the compiled files resolve `mocha` from its node_modules.
+ */
+export const SUITE_OUT = join(ROOT, 'out', 'integration', `run-${process.pid}`);
 
 function findTs(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -20,13 +25,14 @@ function findTs(dir) {
 }
 
 /**
- * Compiles every .ts under test/integration/ to out/integration/ (flat: `a/b.test.ts` →
+ * Compiles every .ts under test/integration/ to SUITE_OUT (flat: `a/b.test.ts` →
  * `a-b.test.js`), one bundle per file so each test file is its own mocha file. The extension
  * under test is NOT bundled in: tests reach it through `vscode.extensions` and its exported API.
  */
 export async function buildIntegrationSuite() {
   rmSync(SUITE_OUT, { recursive: true, force: true });
   mkdirSync(SUITE_OUT, { recursive: true });
+  onCleanup(() => rmSync(SUITE_OUT, { recursive: true, force: true }));
   const files = findTs(SUITE_SRC);
   const entryPoints = files.map((f) => ({ in: f, out: relative(SUITE_SRC, f).replace(/\.ts$/, '').replace(/[\\/]/g, '-') }));
   await esbuild.build({
