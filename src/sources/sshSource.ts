@@ -155,9 +155,10 @@ export class SshSource implements TailSource {
     let err = classifySshFailure(code, stderr, this.opts.host, spawnError);
     if (this.tailExit !== undefined) {
       err = { kind: 'remote_failed', retryable: false, message: `tail on ${this.opts.host} exited with status ${this.tailExit}${stderr ? `: ${lastLine(stderr)}` : ''}` };
-    } else if (wasConnected || (this.everConnected && ['host_unknown', 'timeout', 'connection_refused'].includes(err.kind))) {
-      // It worked before: a failure now is a network or server blip, so keep trying.
-      err = { ...err, retryable: err.kind !== 'file_missing' && err.kind !== 'permission_denied' };
+    } else if (wasConnected || (this.everConnected && ['host_unknown', 'timeout', 'connection_refused', 'file_missing'].includes(err.kind))) {
+      // It worked before: a failure now is a network or server blip, or the log is between
+      // rotation's rename and create, so keep trying (with backoff).
+      err = { ...err, retryable: err.kind !== 'permission_denied' };
     }
     if (!err.retryable) {
       this.lastError = err;
@@ -168,7 +169,7 @@ export class SshSource implements TailSource {
       return;
     }
     const delay = backoffDelay(this.attempt++, this.opts.backoff);
-    this.status_.set({ state: 'reconnecting', code: err.kind, message: `${err.message} Reconnecting in ${Math.round(delay / 100) / 10} s.` });
+    this.status_.set({ state: err.kind === 'file_missing' ? 'waiting' : 'reconnecting', code: err.kind, message: `${err.message} Retrying in ${Math.round(delay / 100) / 10} s.` });
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -137,6 +137,23 @@ describe('SSH source against a real sshd', { skip: sshdAvailable() ? false : 'no
     await src.stop();
   });
 
+  test('file deleted on the server while disconnected → waits, then follows the new file from its start', async () => {
+    const f = file();
+    writeFileSync(f, lines(1, 3));
+    const { src, sink, statuses } = source(f);
+    await src.start();
+    await sink.waitForCount(3);
+    const { rmSync } = await import('node:fs');
+    rmSync(f);
+    for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+    await until('waiting for the file', () => statuses.some((s) => s.state === 'waiting' && s.code === 'file_missing'));
+    writeFileSync(f, lines(4, 5));
+    await sink.waitForCount(5, 10_000);
+    assert.deepEqual(sink.texts(), seq(1, 5));
+    assert.equal(src.status.state, 'following');
+    await src.stop();
+  });
+
   test('unknown host key is refused with the command to add it', async () => {
     const kh = join(sshd.dir, 'empty_known_hosts');
     writeFileSync(kh, '');
