@@ -71,6 +71,8 @@ export class FileTail implements TailSource {
   }
 
   async start(): Promise<void> {
+    const kind = await fsp.stat(this.path).then((s) => (s.isFile() ? 'file' : 'other'), () => 'missing');
+    if (kind === 'other') throw new Error(`${this.path} is not a regular file (a directory?): pick the log file itself.`);
     const st = await statId(this.path);
     if (st) {
       await this.openAt(st.id, await this.initialOffset(st.size));

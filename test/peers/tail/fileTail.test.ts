@@ -238,6 +238,14 @@ test('exact sequence under concurrent appends with rotations of both kinds in be
   rmSync(dir, { recursive: true });
 });
 
+test('a directory is refused with a clear message', async () => {
+  const dir = tmp();
+  const tail = new FileTail({ path: dir, sink: new CollectSink() });
+  await assert.rejects(tail.start(), /not a regular file/);
+  await tail.stop();
+  rmSync(dir, { recursive: true });
+});
+
 test('stop() releases watcher, timer and descriptors (the process can exit)', async () => {
   const dir = tmp();
   const f = join(dir, 'x.log');
