@@ -5,6 +5,7 @@ import type { UiServices } from '../panel/uiServices';
 import type { FlowTimelineProvider } from '../tree/flowTimelineProvider';
 import type { DiagnosisSession } from '../session';
 import { tailController } from '../tail/tailController';
+import { runLiveFlowCommand } from '../live/liveFlowCommand';
 
 export interface CommandDeps {
   log: Log;
@@ -33,14 +34,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(COMMANDS.tailLogFile, (arg) => tailController(context, { log: deps.log, sink: deps.session }).tailLogFile(arg));
   register(COMMANDS.tailRemoteLog, (arg) => tailController(context, { log: deps.log, sink: deps.session }).tailRemoteLog(arg));
   register(COMMANDS.stopTailing, (arg) => tailController(context, { log: deps.log, sink: deps.session }).stopTailing(arg));
-  register(COMMANDS.runLiveFlow, () => notYet(vscode.l10n.t('The live authorization-code run needs the flow probes, which are not in this build yet.')));
+  register(COMMANDS.runLiveFlow, () => runLiveFlowCommand(context, { log: deps.log, session: deps.session }));
   register(COMMANDS.decodeJwt, (target) => deps.ui.decodeJwt(target));
   register(COMMANDS.showInTimeline, (target) => deps.ui.showInTimeline(target));
   register(COMMANDS.revealLogLine, (node) => deps.ui.revealLogLine(node));
   register(COMMANDS.copyFingerprint, (node) => deps.ui.copyFingerprint(node));
   register(COMMANDS.exportReport, (arg) => deps.ui.exportReport(arg));
-}
-
-function notYet(message: string): void {
-  void vscode.window.showInformationMessage(message);
 }
