@@ -132,13 +132,16 @@ export function matchRegisteredRedirect(registered: string[], actual: string): R
     };
   }
 
-  let best: { uri: string; score: number; cmp: RedirectUriComparison } | undefined;
-  for (const uri of list) {
-    const cmp = compareRedirectUris(uri, act);
-    const score = closeness(cmp, uri, act);
-    if (!best || score < best.score) best = { uri, score, cmp };
+  // Rank by the kind of difference first (a trailing slash beats another host); the edit
+  // distance, the expensive part, only breaks ties among the best-ranked candidates.
+  const compared = list.map((uri) => ({ uri, cmp: compareRedirectUris(uri, act) }));
+  const bestWeight = Math.min(...compared.map((c) => kindWeight(c.cmp.kind)));
+  let b = { ...(compared[0] as { uri: string; cmp: RedirectUriComparison }), distance: Number.POSITIVE_INFINITY };
+  for (const c of compared) {
+    if (kindWeight(c.cmp.kind) !== bestWeight) continue;
+    const distance = editDistance(c.uri, act, b.distance);
+    if (distance < b.distance) b = { ...c, distance };
   }
-  const b = best as { uri: string; score: number; cmp: RedirectUriComparison };
   const loopbackHint = b.cmp.kind === 'port' && isLoopbackUri(b.uri) && isLoopbackUri(act)
     ? ' For loopback redirect URIs RFC 8252 §7.3 asks the server to accept any port; this server does not.'
     : '';
@@ -417,27 +420,37 @@ function isLoopbackUri(u: string): boolean {
   return host !== undefined && LOOPBACK.has(host);
 }
 
-/** Lower is closer: small, well-understood differences beat big ones; the edit distance breaks ties. */
-function closeness(cmp: RedirectUriComparison, a: string, b: string): number {
-  const weight: Record<RedirectDiffKind, number> = {
-    trailing_slash: 0, case: 0, encoding: 0, port: 1, fragment: 1, query: 2, scheme: 2, host: 3, path: 3, not_registered: 9,
-  };
-  const base = cmp.kind ? weight[cmp.kind] : 9;
-  return base * 10_000 + editDistance(a, b);
+/** Lower is closer: small, well-understood differences beat big ones. */
+function kindWeight(kind: RedirectDiffKind | undefined): number {
+  switch (kind) {
+    case 'trailing_slash': case 'case': case 'encoding': return 0;
+    case 'port': case 'fragment': return 1;
+    case 'query': case 'scheme': return 2;
+    case 'host': case 'path': return 3;
+    default: return 9;
+  }
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance with two typed rows; stops early once every cell exceeds `bound`. */
+function editDistance(a: string, b: string, bound = Number.POSITIVE_INFINITY): number {
   if (a.length > MAX_DISTANCE_CHARS || b.length > MAX_DISTANCE_CHARS) return Math.abs(a.length - b.length) + MAX_DISTANCE_CHARS;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let prev = new Uint32Array(b.length + 1);
+  let cur = new Uint32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
-    prev = cur;
+    if (rowMin > bound) return rowMin;
+    [prev, cur] = [cur, prev];
   }
-  return prev[b.length] ?? 0;
+  return prev[b.length]!;
 }
 
 function show(s: string): string {

@@ -80,17 +80,11 @@ export async function verifyJwtWithJwks(token: string, jwks: unknown, opts: Veri
     return fail(`The token's algorithm ${JSON.stringify(alg.slice(0, 40))} is not a JWS signing algorithm this checker supports (RS*, PS*, ES*, EdDSA).`);
   }
 
-  const parsed = parseJwks(jwks);
-  if (!parsed.ok) {
-    return { verified: false, signatureValid: false, ...base, error: parsed.error, problems: [{ id: 'jwks_unavailable', severity: 'error', detail: parsed.error }, ...claimProblems] };
+  const prepared = prepareKeySet(jwks);
+  if (!prepared.ok) {
+    return { verified: false, signatureValid: false, ...base, error: prepared.error, problems: [{ id: 'jwks_unavailable', severity: 'error', detail: prepared.error }, ...claimProblems] };
   }
-  const publicKeys = parsed.keys.map(publicPart).filter((k): k is JWK => k !== undefined);
-  if (publicKeys.length === 0) {
-    const error = 'The JWKS holds no public signing keys (RSA, EC or OKP) to verify with.';
-    return { verified: false, signatureValid: false, ...base, error, problems: [{ id: 'jwks_unavailable', severity: 'error', detail: error }, ...claimProblems] };
-  }
-
-  const keySet = createLocalJWKSet({ keys: publicKeys } as JSONWebKeySet);
+  const { keySet, publicKeys } = prepared;
   const compact = cleanCompact(token);
   try {
     await compactVerify(compact, keySet);
@@ -180,6 +174,44 @@ export function checkJwks(jwks: unknown): { usableKeys: number; problems: JwtPro
 function succeed(base: Pick<VerifyResult, 'kid' | 'alg'>, claimProblems: JwtProblem[]): VerifyResult {
   const errors = claimProblems.filter((p) => p.severity === 'error');
   return { verified: errors.length === 0, signatureValid: true, ...base, problems: claimProblems };
+}
+
+type PreparedKeySet = { ok: true; keySet: ReturnType<typeof createLocalJWKSet>; publicKeys: JWK[] } | { ok: false; error: string };
+
+/**
+ * Key sets are prepared once per JWKS and reused: jose caches the imported keys inside a key set,
+ * and importing an RSA key costs far more than verifying with it. Objects are cached by identity
+ * (the caller's cached JWKS), JSON text by value in a small bounded map.
+ */
+const PREPARED_BY_OBJECT = new WeakMap<object, PreparedKeySet>();
+const PREPARED_BY_TEXT = new Map<string, PreparedKeySet>();
+const MAX_PREPARED_TEXTS = 16;
+
+function prepareKeySet(jwks: unknown): PreparedKeySet {
+  if (typeof jwks === 'object' && jwks !== null) {
+    const hit = PREPARED_BY_OBJECT.get(jwks);
+    if (hit) return hit;
+  } else if (typeof jwks === 'string') {
+    const hit = PREPARED_BY_TEXT.get(jwks);
+    if (hit) return hit;
+  }
+  const prepared = buildKeySet(jwks);
+  if (typeof jwks === 'object' && jwks !== null && !(jwks instanceof Uint8Array)) {
+    PREPARED_BY_OBJECT.set(jwks, prepared);
+  } else if (typeof jwks === 'string' && jwks.length < 256 * 1024) {
+    if (PREPARED_BY_TEXT.size >= MAX_PREPARED_TEXTS) PREPARED_BY_TEXT.delete(PREPARED_BY_TEXT.keys().next().value as string);
+    PREPARED_BY_TEXT.set(jwks, prepared);
+  }
+  return prepared;
+}
+
+function buildKeySet(jwks: unknown): PreparedKeySet {
+  const parsed = parseJwks(jwks);
+  if (!parsed.ok) return parsed;
+  // A structured clone: later edits to the caller's object cannot change a cached key set.
+  const publicKeys = parsed.keys.map(publicPart).filter((k): k is JWK => k !== undefined).map((k) => structuredClone(k));
+  if (publicKeys.length === 0) return { ok: false, error: 'The JWKS holds no public signing keys (RSA, EC or OKP) to verify with.' };
+  return { ok: true, keySet: createLocalJWKSet({ keys: publicKeys } as JSONWebKeySet), publicKeys };
 }
 
 type ParsedJwks = { ok: true; keys: unknown[]; truncated: boolean } | { ok: false; error: string };

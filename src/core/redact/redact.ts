@@ -11,24 +11,36 @@ import { createHash } from 'node:crypto';
  */
 export function redact(text: string): string {
   if (text.length === 0) return text;
-  let out = text.replace(PEM_PRIVATE_RE, (m: string, label: string, body: string) => body.startsWith('[private key ') ? m :
-    `-----BEGIN ${label}-----[private key ${fingerprint(body)}]${m.includes(`-----END ${label}-----`) ? `-----END ${label}-----` : ''}`);
-  out = out.replace(JWT_RE, (jwt) => maskToken(jwt));
-  out = out.replace(URL_PASSWORD_RE, (_m, head: string, pw: string) => `${head}[password ${fingerprint(pw)}]@`);
-  out = out.replace(JWK_PRIVATE_RE, (_m, head: string, value: string) => `${head}[private key ${fingerprint(value)}]"`);
-  out = out.replace(AUTH_HEADER_RE, (_m, prefix: string, scheme: string | undefined, value: string) =>
-    `${prefix}${scheme ? scheme + ' ' : ''}[${fingerprint(value)}]`);
-  out = out.replace(BARE_BEARER_RE, (m: string, token: string, offset: number, whole: string) => {
-    // `Bearer resource_metadata="…"` (WWW-Authenticate parameters) is not a token.
-    const next = whole.charAt(offset + m.length);
-    if (token.endsWith('=') && next !== '' && !/[\s,;)]/.test(next)) return m;
-    return `Bearer [${fingerprint(token)}]`;
-  });
-  out = out.replace(SECRET_PARAM_RE, (_m, pre: string, key: string, sep: string, quote: string, value: string) =>
-    value.startsWith('eyJ…') || value.startsWith('[') ? `${pre}${key}${sep}${quote}${value}` :
-      `${pre}${key}${sep}${quote}[${kindOf(key)} ${fingerprint(value)}]`);
+  // Each pass runs only when its trigger word is present: most log lines hold no secret at all,
+  // and redact runs on every line shown or exported.
+  const lower = text.toLowerCase();
+  let out = text;
+  if (lower.includes('private key')) {
+    out = out.replace(PEM_PRIVATE_RE, (m: string, label: string, body: string) => body.startsWith('[private key ') ? m :
+      `-----BEGIN ${label}-----[private key ${fingerprint(body)}]${m.includes(`-----END ${label}-----`) ? `-----END ${label}-----` : ''}`);
+  }
+  if (out.includes('eyJ')) out = out.replace(JWT_RE, (jwt) => maskToken(jwt));
+  if (lower.includes('://')) out = out.replace(URL_PASSWORD_RE, (_m, head: string, pw: string) => `${head}[password ${fingerprint(pw)}]@`);
+  if (out.includes('"')) out = out.replace(JWK_PRIVATE_RE, (_m, head: string, value: string) => `${head}[private key ${fingerprint(value)}]"`);
+  if (lower.includes('authorization')) {
+    out = out.replace(AUTH_HEADER_RE, (_m, prefix: string, scheme: string | undefined, value: string) =>
+      `${prefix}${scheme ? scheme + ' ' : ''}[${fingerprint(value)}]`);
+  }
+  if (out.includes('Bearer')) {
+    out = out.replace(BARE_BEARER_RE, (m: string, token: string, offset: number, whole: string) => {
+      // `Bearer resource_metadata="…"` (WWW-Authenticate parameters) is not a token.
+      const next = whole.charAt(offset + m.length);
+      if (token.endsWith('=') && next !== '' && !/[\s,;)]/.test(next)) return m;
+      return `Bearer [${fingerprint(token)}]`;
+    });
+  }
+  if (SECRET_KEY_HINT_RE.test(lower)) {
+    out = out.replace(SECRET_PARAM_RE, (_m, pre: string, key: string, sep: string, quote: string, value: string) =>
+      value.startsWith('eyJ…') || value.startsWith('[') ? `${pre}${key}${sep}${quote}${value}` :
+        `${pre}${key}${sep}${quote}[${kindOf(key)} ${fingerprint(value)}]`);
+  }
   // Cookies last: earlier passes may already have masked values inside the header.
-  out = out.replace(COOKIE_HEADER_RE, (_m, prefix: string, value: string) => prefix + maskCookies(value, /set-cookie/i.test(prefix)));
+  if (lower.includes('cookie')) out = out.replace(COOKIE_HEADER_RE, (_m, prefix: string, value: string) => prefix + maskCookies(value, /set-cookie/i.test(prefix)));
   return out;
 }
 
@@ -70,6 +82,8 @@ const URL_PASSWORD_RE = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]+:)([^\s@/?#]+)@/gi;
 const COOKIE_HEADER_RE = /((?:^|[\s"'{,])(?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']+)/gi;
 const JWK_PRIVATE_RE = /("(?:d|p|q|dp|dq|qi|k)"\s*:\s*")([A-Za-z0-9_-]{16,})"/g;
 const BARE_BEARER_RE = /\bBearer\s+([A-Za-z0-9._~+/-]{12,}=*)/g;
+/** Every key SECRET_PARAM_RE knows contains one of these words (lower case). */
+const SECRET_KEY_HINT_RE = /code|secret|pass|pwd|token|key|assertion|otp/;
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 /** The lookahead skips values that are already masked, so redacting twice changes nothing. */
 const AUTH_HEADER_RE = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?!(?:(?:Bearer|Basic|Digest|DPoP|MAC)\s+)?\[)(?:(Bearer|Basic|Digest|DPoP|MAC)\s+)?([A-Za-z0-9._~+/=:-]{4,})/gi;

@@ -151,3 +151,17 @@ test('checkJwks counts usable keys and reports hostile or broken entries', async
   const many = checkJwks({ keys: Array.from({ length: 500 }, () => rsa.jwk) });
   assert.ok(many.problems.some((p) => /more than 200 keys/.test(p.detail)));
 });
+
+test('prepared key sets are reused per JWKS without mixing sets up', async () => {
+  const a = await keyPair('RS256', 'k');
+  const b = await keyPair('RS256', 'k');
+  const token = await sign('RS256', a.privateKey, 'k');
+  const setA = { keys: [a.jwk] };
+  const setB = { keys: [b.jwk] };
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await verifyJwtWithJwks(token, setA, { at: NOW })).verified, true);
+    assert.equal((await verifyJwtWithJwks(token, setB, { at: NOW })).verified, false);
+    assert.equal((await verifyJwtWithJwks(token, JSON.stringify(setA), { at: NOW })).verified, true);
+    assert.equal((await verifyJwtWithJwks(token, JSON.stringify(setB), { at: NOW })).verified, false);
+  }
+});
