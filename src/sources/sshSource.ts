@@ -113,6 +113,12 @@ export class SshSource implements TailSource {
       '-o', `ServerAliveInterval=${alive}`,
       '-o', 'ServerAliveCountMax=3',
       '-o', `ConnectTimeout=${this.opts.connectTimeoutSec ?? 15}`,
+      // A tail needs no forwardings (a LocalForward in the user's config would clash on every
+      // reconnect), no agent or X11 on the server, and must run our command, not a RemoteCommand.
+      '-o', 'ClearAllForwardings=yes',
+      '-o', 'ForwardAgent=no',
+      '-o', 'ForwardX11=no',
+      '-o', 'RemoteCommand=none',
       '-T', '-e', 'none',
       '--', this.opts.host,
       buildRemoteCommand({ path: this.opts.path, initialLines: this.opts.initialLines ?? 200, filter: this.opts.filter, resume: this.decoder.resume }),
