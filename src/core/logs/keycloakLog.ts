@@ -12,6 +12,7 @@ import { applyParam, applyText } from './oauthFields';
 import { fingerprint } from '../redact/redact';
 import type { ParsedLine, ParseOptions } from './parsed';
 import { parseIsoTime } from './timestamps';
+import { stripEnvelope } from './envelope';
 
 /** True when `text` carries a Keycloak event. */
 export function isKeycloakLine(text: string): boolean {
@@ -69,7 +70,7 @@ export function parseKeycloakLine(text: string, opts: ParseOptions = {}): Parsed
   const typeAt = t0.search(/(?:^|[\s,(])type="?[A-Z]/);
   if (typeAt < 0 || !isKeycloakLine(t0)) return null;
   const ev: EventDraft = {};
-  const prefix = KC_PREFIX_RE.exec(t0);
+  const prefix = KC_PREFIX_RE.exec(t0) ?? KC_PREFIX_RE.exec(stripEnvelope(t0));
   if (prefix) {
     const t = parseIsoTime(prefix[1]!, opts.timeZone);
     if (t !== undefined) ev.time = t;

@@ -9,6 +9,7 @@ import type { OAuthEvent } from '../model';
 import { isCandidateLine } from './candidateFilter';
 import { isLaravelHeader } from './laravelLog';
 import { isAccessLogLine } from './accessLog';
+import { envelopeOf, stripEnvelope } from './envelope';
 import type { LogFormat, ParseOptions } from './parseLine';
 import { lineFormat, parseEntry } from './parseLine';
 
@@ -43,9 +44,14 @@ interface SourceState {
   votes: Record<LogFormat, number>;
   format?: LogFormat;
   pending?: PendingEntry;
+  /** Container/syslog prefix found on the first lines, stripped from every line. */
+  envelope?: RegExp;
+  /** Lines looked at for an envelope so far. */
+  envelopeChecks: number;
 }
 
 const DETECT_AFTER = 20;
+const ENVELOPE_CHECKS = 20;
 const ISO_START_RE = /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 
 /**
@@ -74,11 +80,21 @@ export class LogParser {
   push(line: SourceLine): OAuthEvent[] {
     this.stats.lines++;
     if (line.truncated) this.stats.truncatedLines++;
-    const text = typeof line.text === 'string' ? line.text : '';
+    let text = typeof line.text === 'string' ? line.text : '';
     let st = this.sources.get(line.source);
     if (st === undefined) {
-      st = { votes: { laravel: 0, nginx: 0, keycloak: 0, json: 0, generic: 0 } };
+      st = { votes: { laravel: 0, nginx: 0, keycloak: 0, json: 0, generic: 0 }, envelopeChecks: 0 };
       this.sources.set(line.source, st);
+    }
+    if (st.envelope === undefined && st.envelopeChecks < ENVELOPE_CHECKS && text.length > 0) {
+      st.envelopeChecks++;
+      const env = envelopeOf(text);
+      // Only a prefix in front of a known format counts (a generic line may start like one by chance).
+      if (env !== undefined && lineFormat(stripEnvelope(text, env).slice(0, 8192)) !== 'generic') st.envelope = env;
+    }
+    if (st.envelope !== undefined) {
+      text = stripEnvelope(text, st.envelope);
+      if (text !== line.text) line = { ...line, text };
     }
     const laravelSource = this.forced === 'laravel' || st.format === 'laravel' || (this.forced === undefined && st.format === undefined);
 

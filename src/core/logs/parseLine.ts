@@ -12,6 +12,8 @@ import { isAccessLogLine, parseAccessLine } from './accessLog';
 import { isKeycloakLine, parseKeycloakLine } from './keycloakLog';
 import { parseJsonLine } from './jsonLog';
 import { parseGenericLine } from './genericLog';
+import { stripEnvelope } from './envelope';
+import { parseIsoTime } from './timestamps';
 
 export type LogFormat = 'laravel' | 'nginx' | 'keycloak' | 'json' | 'generic';
 export type { ParseOptions } from './parsed';
@@ -81,6 +83,23 @@ export function parseLine(line: SourceLine, hint?: LogFormat, opts: ParseOptions
 export function parseEntry(line: SourceLine, text: string, hint: LogFormat | undefined, opts: ParseOptions): OAuthEvent | undefined {
   try {
     let format: LogFormat = hint ?? lineFormat(text);
+    if (format === 'generic') {
+      // A container or syslog prefix in front of a line of a known format: read what is inside.
+      const inner = stripEnvelope(text);
+      if (inner !== text) {
+        const innerFormat = lineFormat(inner);
+        if (innerFormat !== 'generic') {
+          const ev = parseEntry(line, inner, innerFormat, opts);
+          if (ev !== undefined) {
+            if (ev.time === undefined) {
+              const t = parseIsoTime(text, opts.timeZone);
+              if (t !== undefined) ev.time = t;
+            }
+            return ev;
+          }
+        }
+      }
+    }
     let parsed = parseAs(format, text, opts);
     if (parsed === null && hint !== undefined) {
       format = lineFormat(text);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFormat, lineFormat } from '../../../src/core/logs/parseLine';
+import { detectFormat, lineFormat, parseLine } from '../../../src/core/logs/parseLine';
 import { LogParser } from '../../../src/core/logs/logParser';
 import type { OAuthEvent } from '../../../src/core/model';
 import { parseIsoTime, parseClfTime, parseEpoch, parseAnyTime } from '../../../src/core/logs/timestamps';
@@ -70,4 +70,29 @@ test('timestamps: zones, epochs, broken values', () => {
   assert.equal(parseEpoch(1e20), undefined);
   assert.equal(parseAnyTime({}), undefined);
   assert.equal(parseAnyTime('yesterday'), undefined);
+});
+
+test('container and syslog prefixes are stripped: docker compose, kubectl --prefix, CRI, syslog', () => {
+  const league = '[2024-01-15 10:23:45] production.ERROR: The refresh token is invalid. {"exception":"[object] (League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException(code: 8): The refresh token is invalid. at /v.php:1)';
+  const p = new LogParser();
+  const out: OAuthEvent[] = [];
+  [`app-1  | ${league}`, 'app-1  | [stacktrace]', "app-1  | #0 /v/RefreshTokenGrant.php(120): League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException::invalidRefreshToken('Token has been ...')", 'app-1  | "}', 'app-1  | [2024-01-15 10:23:46] production.INFO: x []']
+    .forEach((text, i) => out.push(...p.push({ source: 'compose', line: i + 1, text })));
+  assert.equal(out.length, 1);
+  assert.equal(out[0]!.format, 'laravel');
+  assert.equal(out[0]!.reason, 'refresh_token_invalid');
+  assert.equal(p.stats.folded, 3);
+  const one = (text: string) => parseLine({ source: 's', line: 1, text });
+  const nginx = one('web-1  | 172.18.0.1 - - [15/Jan/2024:10:23:45 +0000] "GET /oauth/authorize?client_id=a&response_type=code HTTP/1.1" 302 0 "-" "curl"');
+  assert.equal(nginx?.format, 'nginx');
+  assert.equal(nginx?.status, 302);
+  assert.equal(one('Jan 15 10:23:45 host nginx[812]: 172.18.0.1 - - [15/Jan/2024:10:23:45 +0000] "POST /oauth/token HTTP/1.1" 400 0 "-" "curl"')?.status, 400);
+  const cri = one('2024-01-15T10:23:45.123Z stdout F {"event":"grant.error","error":"invalid_grant","client_id":"c"}');
+  assert.equal(cri?.format, 'json');
+  assert.equal(cri?.time, Date.UTC(2024, 0, 15, 10, 23, 45, 123));
+  const kc = one('[pod/keycloak-0/keycloak] 2024-01-15 10:23:45,123 WARN  [org.keycloak.events] (executor-thread-1) type="CODE_TO_TOKEN_ERROR", realmId="r", clientId="app", error="invalid_code"');
+  assert.equal(kc?.format, 'keycloak');
+  assert.equal(kc?.time, Date.UTC(2024, 0, 15, 10, 23, 45, 123));
+  // A generic line that merely looks like a prefix is left alone.
+  assert.equal(one('oauth | token refresh ok client_id=abc')?.clientId, 'abc');
 });
