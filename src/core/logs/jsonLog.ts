@@ -10,6 +10,7 @@ import { applyLooseText, applyText } from './oauthFields';
 import { applyObject } from './objectFields';
 import { applyKeycloakEvent } from './keycloakLog';
 import type { ParsedLine, ParseOptions } from './parsed';
+import { parseAnyTime } from './timestamps';
 
 /** oidc-provider event names → stages (https://github.com/panva/node-oidc-provider/blob/main/docs/events.md). */
 const EVENT_STAGE: Record<string, Stage> = {
@@ -42,8 +43,14 @@ export function parseJsonLine(text: string, opts: ParseOptions = {}): ParsedLine
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
   const ev: EventDraft = {};
-  const walk = applyObject(ev, obj, opts.timeZone);
   const record = obj as Record<string, unknown>;
+  const wrapped = record['log'];
+  if (typeof wrapped === 'string' && (typeof record['stream'] === 'string' || typeof record['time'] === 'string')) {
+    // docker's json-file driver: the application's own line is inside.
+    const time = parseAnyTime(record['time'], opts.timeZone);
+    return { draft: ev, message: text, inner: { text: wrapped.replace(/\r?\n$/, ''), ...(time !== undefined ? { time } : {}) } };
+  }
+  const walk = applyObject(ev, obj, opts.timeZone);
   const logger = typeof record['loggerName'] === 'string' ? record['loggerName'] : typeof record['logger'] === 'string' ? record['logger'] : '';
   for (const t of walk.texts) {
     if (t.startsWith('type=') && (logger.includes('keycloak') || /realm(Id|Name)=/.test(t))) {

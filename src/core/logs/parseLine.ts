@@ -80,7 +80,7 @@ export function parseLine(line: SourceLine, hint?: LogFormat, opts: ParseOptions
 }
 
 /** Parses an already-assembled entry (skips the candidate filter). */
-export function parseEntry(line: SourceLine, text: string, hint: LogFormat | undefined, opts: ParseOptions): OAuthEvent | undefined {
+export function parseEntry(line: SourceLine, text: string, hint: LogFormat | undefined, opts: ParseOptions, depth = 0): OAuthEvent | undefined {
   try {
     let format: LogFormat = hint ?? lineFormat(text);
     if (format === 'generic') {
@@ -89,7 +89,7 @@ export function parseEntry(line: SourceLine, text: string, hint: LogFormat | und
       if (inner !== text) {
         const innerFormat = lineFormat(inner);
         if (innerFormat !== 'generic') {
-          const ev = parseEntry(line, inner, innerFormat, opts);
+          const ev = parseEntry(line, inner, innerFormat, opts, depth + 1);
           if (ev !== undefined) {
             if (ev.time === undefined) {
               const t = parseIsoTime(text, opts.timeZone);
@@ -108,6 +108,11 @@ export function parseEntry(line: SourceLine, text: string, hint: LogFormat | und
     if (parsed === null) {
       format = 'generic';
       parsed = parseGenericLine(text, opts);
+    }
+    if (parsed.inner !== undefined && depth < 2) {
+      const ev = parseEntry(line, parsed.inner.text, undefined, opts, depth + 1);
+      if (ev !== undefined && ev.time === undefined && parsed.inner.time !== undefined) ev.time = parsed.inner.time;
+      return ev;
     }
     const ev = finishEvent(parsed.draft, { file: line.source, line: line.line }, format, parsed.message);
     if (!isRelevant(ev)) return undefined;

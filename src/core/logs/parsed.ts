@@ -16,4 +16,6 @@ export interface ParseOptions {
 export interface ParsedLine {
   draft: EventDraft;
   message: string;
+  /** A wrapped line to read instead (docker's json-file `{"log":"…","stream":"stdout"}`). */
+  inner?: { text: string; time?: number };
 }

@@ -116,3 +116,13 @@ test('truncated JSON falls back to the generic reader', () => {
   assert.equal(e?.error, 'invalid_grant');
   assert.equal(e?.clientId, 'c1');
 });
+
+test("docker's json-file lines are unwrapped and read by the inner line's format", () => {
+  const e = at('{"log":"172.18.0.1 - - [15/Jan/2024:10:23:45 +0000] \\"POST /oauth/token HTTP/1.1\\" 400 84 \\"-\\" \\"curl/8.5\\"\\n","stream":"stdout","time":"2024-01-15T10:23:45.123456789Z"}');
+  assert.equal(e?.format, 'nginx');
+  assert.equal(e?.stage, 'token');
+  assert.equal(e?.status, 400);
+  assert.equal(e?.time, Date.UTC(2024, 0, 15, 10, 23, 45));
+  const nested = at('{"log":"{\\"log\\":\\"{\\\\\\"log\\\\\\":\\\\\\"oauth x\\\\\\",\\\\\\"stream\\\\\\":\\\\\\"stdout\\\\\\"}\\",\\"stream\\":\\"stdout\\"}","stream":"stdout"}');
+  assert.equal(nested, undefined);
+});
