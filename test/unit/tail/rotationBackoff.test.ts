@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideRotation } from '../../../src/core/tail/rotation';
 import { backoffDelay } from '../../../src/core/tail/backoff';
+import { RateMeter } from '../../../src/core/tail/rateMeter';
 
 test('rotation decisions', () => {
   const open = { id: '1:5', offset: 100 };
@@ -24,8 +25,7 @@ test('backoff grows exponentially, is capped, and jitters within bounds', () => 
   assert.ok(backoffDelay(40, { random: () => 1 }) <= 30_000);
 });
 
-test('rate meter: lines per second over a sliding window', async () => {
-  const { RateMeter } = await import('../../../src/core/tail/rateMeter');
+test('rate meter: lines per second over a sliding window', () => {
   const m = new RateMeter(5);
   const t = 1_000_000;
   m.add(50, t);
