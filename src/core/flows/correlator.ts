@@ -34,6 +34,8 @@ export interface FlowState {
   states: Set<string>;
   codes: Set<string>;
   ips: Set<string>;
+  /** Index keys pointing at this flow (so a merge re-points only these). */
+  keys: Set<string>;
   dropped: boolean;
 }
 
@@ -208,6 +210,7 @@ export class FlowCorrelator {
       states: new Set(),
       codes: new Set(),
       ips: new Set(),
+      keys: new Set(),
       dropped: false,
     };
     this.flows.set(f.id, f);
@@ -232,7 +235,12 @@ export class FlowCorrelator {
     if (ev.code) flow.codes.add(ev.code.fingerprint);
     const client = ev.clientId?.trim();
     if (client && !flow.clientId) flow.clientId = client;
-    for (const key of keys) this.keyIndex.set(key, flow);
+    for (const key of keys) {
+      const prev = this.keyIndex.get(key);
+      if (prev && prev !== flow) prev.keys.delete(key);
+      this.keyIndex.set(key, flow);
+      flow.keys.add(key);
+    }
     if (client) pushRecent(this.byClient, client, flow);
     if (ev.ip && !flow.ips.has(ev.ip)) {
       flow.ips.add(ev.ip);
@@ -269,7 +277,10 @@ export class FlowCorrelator {
     for (const s of gone.states) keep.states.add(s);
     for (const c of gone.codes) keep.codes.add(c);
     for (const ip of gone.ips) keep.ips.add(ip);
-    for (const [k, f] of this.keyIndex) if (f === gone) this.keyIndex.set(k, keep);
+    for (const k of gone.keys) {
+      if (this.keyIndex.get(k) === gone) this.keyIndex.set(k, keep);
+      keep.keys.add(k);
+    }
     for (const map of [this.byClient, this.byIp]) {
       for (const list of map.values()) {
         for (let i = 0; i < list.length; i++) if (list[i] === gone) list[i] = keep;
@@ -297,6 +308,7 @@ export class FlowCorrelator {
     this.flows.delete(flow.id);
     this.eventCount -= flow.events.length;
     for (const te of flow.events) this.flowOfSeq.delete(te.seq);
+    for (const k of flow.keys) if (this.keyIndex.get(k) === flow) this.keyIndex.delete(k);
     flow.events = [];
     this.droppedFlows++;
     // Index entries pointing at dropped flows are skipped on lookup and overwritten later; prune

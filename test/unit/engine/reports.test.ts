@@ -1,0 +1,48 @@
+/** The three renderings of a Diagnosis: text (CLI), JSON (contract), Markdown (Export report). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { analyze } from '../../../src/core/engine/diagnosisEngine';
+import { renderTextReport } from '../../../src/core/report/textReport';
+import { jsonReport } from '../../../src/core/report/jsonReport';
+import { renderMarkdownReport } from '../../../src/core/report/markdownReport';
+import { catalogEntry } from '../../../src/core/catalog/catalog';
+import type { ProbeReport } from '../../../src/core/probes/probeReport';
+
+const d = analyze(['demo/example-logs/laravel.log', 'demo/example-logs/access.log'].flatMap((f) => readFileSync(f, 'utf8').split('\n').map((text, i) => ({ source: f, line: i + 1, text }))));
+
+test('text: one timeline line per flow, fix steps printed once per id', () => {
+  const t = renderTextReport(d);
+  for (const f of d.flows) assert.match(t, new RegExp(`\\n  ${f.id} `));
+  const fix = catalogEntry('redirect_uri_mismatch').fix[0]!;
+  assert.equal(t.split(fix).length - 1, 1);
+  assert.match(t, /Findings: 3 errors, 1 warning/);
+});
+
+test('JSON: findings carry the catalog fix steps and evidence; flows carry stage lines', () => {
+  const j = jsonReport(d);
+  const f = j.findings.find((x) => x.id === 'code_expired')!;
+  assert.deepEqual(f.fix, catalogEntry('code_expired').fix);
+  assert.ok(f.evidence.length >= 2);
+  const flow = j.flows.find((x) => x.id === f.flowId)!;
+  assert.equal(flow.stages.find((s) => s.stage === 'token')!.status, 'failed');
+  assert.ok(flow.stages.find((s) => s.stage === 'token')!.lines.length > 0);
+});
+
+test('Markdown: findings table, details with fix and spec, flows, probe steps, escaped log text', () => {
+  const probe: ProbeReport = {
+    target: 'https://as.example.com',
+    startedAt: Date.parse('2026-11-28T10:00:00Z'),
+    steps: [{ name: 'Discovery | metadata', stage: 'discovery', status: 'ok', durationMs: 12.4, summary: 'issuer <b>ok</b>', exchanges: [] }],
+    findings: [{ id: 'discovery_missing', severity: 'error', stage: 'discovery', evidence: [], detail: 'No metadata at /.well-known/oauth-authorization-server', exchanges: [{ method: 'GET', url: 'https://as.example.com/.well-known/oauth-authorization-server', requestHeaders: {}, status: 404, durationMs: 5 }] }],
+  };
+  const md = renderMarkdownReport(d, probe, { generatedAt: Date.parse('2026-11-28T12:00:00Z') });
+  assert.match(md, /^# OAuth diagnosis\n/);
+  assert.match(md, /\*\*4 errors, 1 warning\.\*\*/);
+  assert.match(md, /\| error \| `redirect_uri_mismatch` redirect\\_uri does not match \| token \|/);
+  assert.match(md, /How to fix:\n\n1\. /);
+  assert.match(md, /Specification: RFC 6749/);
+  assert.match(md, /## Flows/);
+  assert.match(md, /\| Discovery \\\| metadata \| discovery \| ok \| 12 ms \| issuer \\<b\\>ok\\<\/b\\> \|/);
+  assert.match(md, /`GET https:\/\/as\.example\.com\/\.well-known\/oauth-authorization-server` → 404/);
+});
