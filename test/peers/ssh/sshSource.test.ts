@@ -135,6 +135,9 @@ describe('SSH source against a real sshd', { skip: sshdAvailable() ? false : 'no
     await sleep(300);
     assert.deepEqual(sink.texts(), seq(1, 400));
     await src.stop();
+    // Neither the dropped sessions nor the stopped one left a `tail` behind on the server.
+    const remoteTails = (): string[] => spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n').filter((a) => a.startsWith('tail ') && a.includes(f));
+    await until('remote tails to exit', () => remoteTails().length === 0, 5000);
   });
 
   test('file deleted on the server while disconnected → waits, then follows the new file from its start', async () => {
