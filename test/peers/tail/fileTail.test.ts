@@ -238,6 +238,28 @@ test('exact sequence under concurrent appends with rotations of both kinds in be
   rmSync(dir, { recursive: true });
 });
 
+test('a separate writer process: every line exactly once, in order, partial writes reassembled', async () => {
+  const dir = tmp();
+  const f = join(dir, 'proc.log');
+  writeFileSync(f, '');
+  const sink = new CollectSink();
+  const tail = new FileTail({ path: f, sink, initialLines: 0 });
+  await tail.start();
+  try {
+    const { spawn } = await import('node:child_process');
+    // awk writes in stdio-buffer-sized chunks, so lines are routinely split across reads.
+    const child = spawn('sh', ['-c', `awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "line %d %s\\n", i, (i % 7 == 0 ? "é€" : "") }' >> '${f}'`]);
+    await new Promise((r) => child.on('exit', r));
+    await sink.waitForCount(20000, 15_000);
+    await sleep(200);
+    assert.equal(sink.lines.length, 20000);
+    sink.lines.forEach((l, i) => assert.equal(l.text, `line ${i + 1} ${(i + 1) % 7 === 0 ? 'é€' : ''}`));
+  } finally {
+    await tail.stop();
+  }
+  rmSync(dir, { recursive: true });
+});
+
 test('a directory is refused with a clear message', async () => {
   const dir = tmp();
   const tail = new FileTail({ path: dir, sink: new CollectSink() });
