@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 
 /**
  * Masks secrets in free text: JWTs, `Authorization` header values, and the values of
@@ -46,7 +46,9 @@ export function redact(text: string): string {
 
 /** A short, stable fingerprint of a secret value: the same value always gives the same text. */
 export function fingerprint(value: string): string {
-  return 'fp:' + createHash('sha256').update(value).digest('hex').slice(0, 8);
+  // One-shot crypto.hash (Node ≥ 20.12) is about twice as fast as createHash; it runs for every secret on every line.
+  const hex = typeof oneShotHash === 'function' ? oneShotHash('sha256', value, 'hex') : createHash('sha256').update(value).digest('hex');
+  return 'fp:' + hex.slice(0, 8);
 }
 
 /** A JWT shown as its first ten characters plus a fingerprint. */
