@@ -99,7 +99,8 @@ export function parseLaravelEntry(text: string, opts: ParseOptions = {}): Parsed
   }
   const frames = leagueFrames(body);
   const fromFrames = reasonFromFrames(frames, body);
-  for (const s of texts) applyText(ev, s);
+  // All texts at once: one pass of the cause rules, and the most specific rule wins wherever it is.
+  applyText(ev, texts.join(' | '));
   if (fromFrames.reason !== undefined && (ev.reason === undefined || ev.reason === 'missing_required_parameter')) ev.reason = fromFrames.reason;
   if (fromFrames.param !== undefined) ev.extra = { ...ev.extra, param: fromFrames.param };
   if (fromFrames.scopes !== undefined) ev.extra = { ...ev.extra, scopes: fromFrames.scopes };
