@@ -71,6 +71,7 @@ export class TailController implements vscode.Disposable {
   private readonly tails = new Map<string, ActiveTail>();
   private readonly item: vscode.StatusBarItem;
   private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: TailDeps) {
     this.item = vscode.window.createStatusBarItem('oauthDebugger.tail', vscode.StatusBarAlignment.Left, 50);
@@ -168,6 +169,7 @@ export class TailController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.stopAll();
     if (this.timer) clearInterval(this.timer);
     this.item.dispose();
@@ -350,6 +352,7 @@ export class TailController implements vscode.Disposable {
   // --- status bar ---
 
   private refresh(): void {
+    if (this.disposed) return;
     const n = this.tails.size;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, n > 0);
     if (n === 0) {
