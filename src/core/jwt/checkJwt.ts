@@ -96,11 +96,23 @@ export function checkJwt(jwt: DecodedJwt, opts: JwtCheckOptions = {}): JwtProble
 
   if (jwt.kind === 'access_token') {
     const scope = typeof payload['scope'] === 'string' ? payload['scope'] : Array.isArray(payload['scp']) ? (payload['scp'] as unknown[]).filter((s) => typeof s === 'string').join(' ') : typeof payload['scp'] === 'string' ? payload['scp'] : undefined;
-    if (scope !== undefined && !scope.split(/\s+/).includes('offline_access')) {
+    if (scope !== undefined && !isMachineToken(payload) && !scope.split(/\s+/).includes('offline_access')) {
       problems.push({ id: 'offline_access_missing', severity: 'info', detail: `The granted scope (${quote(clip(scope, 120))}) has no "offline_access"; many servers only issue a refresh token when it is requested, so the session ends when this token expires.` });
     }
   }
   return problems;
+}
+
+/**
+ * A token with no user behind it (client credentials): RFC 9068 §2.2 has `sub` name the client;
+ * Auth0 marks it with `gty`. Such grants never get refresh tokens, so refresh hints do not apply.
+ */
+function isMachineToken(payload: Record<string, unknown>): boolean {
+  if (payload['gty'] === 'client-credentials') return true;
+  const sub = payload['sub'];
+  if (typeof sub !== 'string') return true;
+  const client = typeof payload['client_id'] === 'string' ? payload['client_id'] : payload['azp'];
+  return typeof client === 'string' && sub === client;
 }
 
 /** Human duration for details: "45 s", "12 min 5 s", "3 h 12 min", "2 days 4 h". */

@@ -73,12 +73,16 @@ test('an ID token used as bearer is wrong_token_used; an access token is not', (
   assert.deepEqual(ids(checkJwt(jwt({ events: { 'http://schemas.openid.net/event/backchannel-logout': {} } }), { at: NOW, usedAsBearer: true })), ['wrong_token_used']);
 });
 
-test('offline_access hint is info, only for access tokens with a scope claim', () => {
-  const p = checkJwt(jwt({ scope: 'read write' }), { at: NOW });
+test('offline_access hint is info, only for user access tokens with a scope claim', () => {
+  const p = checkJwt(jwt({ sub: 'user-1', client_id: 'app', scope: 'read write' }), { at: NOW });
   assert.deepEqual(ids(p), ['offline_access_missing']);
   assert.equal(p[0]!.severity, 'info');
-  assert.deepEqual(checkJwt(jwt({ scp: ['read', 'offline_access'] }), { at: NOW }), []);
-  assert.deepEqual(checkJwt(jwt({ nonce: 'n' }), { at: NOW }), []);
+  assert.deepEqual(checkJwt(jwt({ sub: 'user-1', scp: ['read', 'offline_access'] }), { at: NOW }), []);
+  assert.deepEqual(checkJwt(jwt({ sub: 'user-1', nonce: 'n' }), { at: NOW }), []);
+  // Client-credentials tokens (no user; RFC 9068 sub = client, Auth0 gty) never get refresh tokens.
+  assert.deepEqual(checkJwt(jwt({ sub: 'app', client_id: 'app', scope: 'api:read' }), { at: NOW }), []);
+  assert.deepEqual(checkJwt(jwt({ sub: 'x@clients', gty: 'client-credentials', scope: 'api:read' }), { at: NOW }), []);
+  assert.deepEqual(checkJwt(jwt({ scope: 'api:read' }), { at: NOW }), []);
 });
 
 test('humanDuration', () => {
