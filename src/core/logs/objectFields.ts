@@ -72,6 +72,9 @@ function applyScalar(ev: EventDraft, k: string, key: string, value: unknown, par
     case 'timestamp':
     case 'ts':
     case 'datetime':
+    case 'timeiso8601':
+    case 'timelocal':
+    case 'eventtime':
     case 'date':
     case 'at':
       if (parent === '' || parent === 'context') {
@@ -91,6 +94,8 @@ function applyScalar(ev: EventDraft, k: string, key: string, value: unknown, par
     case 'msg':
     case 'message':
     case 'hint':
+    case 'debug':
+    case 'description':
     case 'detail':
     case 'reason':
     case 'exception':
@@ -115,6 +120,16 @@ function applyScalar(ev: EventDraft, k: string, key: string, value: unknown, par
     case 'route':
       if (typeof value === 'string' && (value.startsWith('/') || /^https?:\/\//i.test(value))) applyUrl(ev, value);
       return;
+    case 'request':
+      // nginx `log_format … escape=json` writes `"request":"GET /oauth/authorize?… HTTP/1.1"`.
+      if (typeof value === 'string' && /^[A-Z]{3,7} \S/.test(value)) {
+        const sp = value.indexOf(' ');
+        applyMethod(ev, value.slice(0, sp));
+        const end = value.indexOf(' ', sp + 1);
+        const target = value.slice(sp + 1, end < 0 ? undefined : end);
+        if (target.startsWith('/') || /^https?:\/\//i.test(target)) applyUrl(ev, target);
+      } else applyParam(ev, key, value);
+      return;
     case 'method':
     case 'httpmethod':
     case 'requestmethod':
@@ -130,6 +145,7 @@ function applyScalar(ev: EventDraft, k: string, key: string, value: unknown, par
       if (Number.isInteger(s) && s >= 100 && s <= 599) ev.status ??= s;
       return;
     }
+    case 'requesttimems':
     case 'responsetime':
     case 'durationms':
     case 'elapsedms':
@@ -168,6 +184,8 @@ function applyScalar(ev: EventDraft, k: string, key: string, value: unknown, par
       return;
     case 'remoteaddress':
     case 'remoteaddr':
+    case 'remoteip':
+    case 'clientaddr':
     case 'ip':
     case 'clientip':
       if (typeof value === 'string' && value.length <= 128) ev.ip ??= value;

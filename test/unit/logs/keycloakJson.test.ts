@@ -126,3 +126,34 @@ test("docker's json-file lines are unwrapped and read by the inner line's format
   const nested = at('{"log":"{\\"log\\":\\"{\\\\\\"log\\\\\\":\\\\\\"oauth x\\\\\\",\\\\\\"stream\\\\\\":\\\\\\"stdout\\\\\\"}\\",\\"stream\\":\\"stdout\\"}","stream":"stdout"}');
   assert.equal(nested, undefined);
 });
+
+test('nginx JSON log_format and Caddy access logs', () => {
+  const n = at('{"time_iso8601":"2024-01-15T10:23:45+00:00","remote_addr":"203.0.113.9","request":"GET /oauth/authorize?client_id=web&response_type=code&state=s9 HTTP/1.1","status":"302","body_bytes_sent":"0","request_time":"0.004","http_user_agent":"Mozilla/5.0"}');
+  assert.equal(n?.format, 'json');
+  assert.equal(n?.method, 'GET');
+  assert.equal(n?.path, '/oauth/authorize');
+  assert.equal(n?.stage, 'authorize');
+  assert.equal(n?.status, 302);
+  assert.equal(n?.durationMs, 4);
+  assert.equal(n?.ip, '203.0.113.9');
+  assert.equal(n?.state, 's9');
+  assert.equal(n?.time, Date.UTC(2024, 0, 15, 10, 23, 45));
+  const c = at('{"level":"info","ts":1705314225.123,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"172.18.0.1","proto":"HTTP/2.0","method":"POST","host":"auth.example.dev","uri":"/oauth2/token","headers":{"Content-Type":["application/x-www-form-urlencoded"]}},"status":401,"duration":0.0021}');
+  assert.equal(c?.stage, 'token');
+  assert.equal(c?.status, 401);
+  assert.equal(c?.ip, '172.18.0.1');
+  assert.equal(c?.time, 1705314225123);
+});
+
+test('Spring Security and ORY Hydra style lines', () => {
+  const spring = at('2024-01-15 10:23:45.123  WARN 1 --- [nio-8080-exec-3] o.s.s.o.s.a.e.TokenEndpoint : Handling error: InvalidGrantException, Invalid authorization code: Qm9Fz2');
+  assert.equal(spring?.reason, 'code_not_found');
+  assert.equal(spring?.time, Date.UTC(2024, 0, 15, 10, 23, 45, 123));
+  const spring2 = at('2024-01-15T10:23:45.123Z ERROR 7 --- [main] o.s.s.oauth2.client.web.OAuth2LoginAuthenticationFilter : [invalid_grant] Redirect URI mismatch');
+  assert.equal(spring2?.error, 'invalid_grant');
+  const hydra = at('{"audience":"application","error":{"debug":"The \\"code_verifier\\" does not match the \\"code_challenge\\".","message":"invalid_grant","reason":"","status":"Bad Request","status_code":400},"http_request":{"headers":{},"host":"hydra:4444","method":"POST","path":"/oauth2/token","query":null,"remote":"172.18.0.5:41234","scheme":"http"},"level":"error","msg":"An error occurred","time":"2024-01-15T10:23:45.12Z"}');
+  assert.equal(hydra?.error, 'invalid_grant');
+  assert.equal(hydra?.reason, 'pkce_mismatch');
+  assert.equal(hydra?.stage, 'token');
+  assert.equal(hydra?.status, 400);
+});
