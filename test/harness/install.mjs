@@ -95,7 +95,8 @@ export async function ensureVsCodeServer() {
     rmSync(CS_PREFIX, { recursive: true, force: true });
     mkdirSync(CS_PREFIX, { recursive: true });
     writeFileSync(join(CS_PREFIX, 'package.json'), '{"private":true}\n');
-    const env = node24Env(node);
+    // JOBS: node-gyp builds each native module with parallel make (the install is compile-bound).
+    const env = node24Env(node, { JOBS: 'max' });
     try {
       await run('npm', ['install', '--prefix', CS_PREFIX, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], { quiet: true, env, timeoutMs: 20 * 60_000 });
     } catch (e) {
@@ -106,7 +107,7 @@ export async function ensureVsCodeServer() {
     if (missingNative().length > 0) {
       log(`code-server's install script did not run (or did not finish); running postinstall.sh with Node ${NODE_MAJOR}`);
       try {
-        await run('sh', ['postinstall.sh'], { cwd: CS_DIR, quiet: true, env: node24Env(node, { npm_config_user_agent: `npm/11 node/v${NODE_MAJOR}.0.0 linux x64` }), timeoutMs: 20 * 60_000 });
+        await run('sh', ['postinstall.sh'], { cwd: CS_DIR, quiet: true, env: node24Env(node, { JOBS: 'max', npm_config_user_agent: `npm/11 node/v${NODE_MAJOR}.0.0 linux x64` }), timeoutMs: 20 * 60_000 });
       } catch (e) {
         throw new HarnessSetupError(`code-server postinstall.sh failed (is libkrb5-dev installed? apt-get install -y libkrb5-dev): ${e.message}`);
       }
