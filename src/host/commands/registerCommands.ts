@@ -34,7 +34,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(COMMANDS.tailLogFile, (arg) => tailController(context, { log: deps.log, sink: deps.session }).tailLogFile(arg));
   register(COMMANDS.tailRemoteLog, (arg) => tailController(context, { log: deps.log, sink: deps.session }).tailRemoteLog(arg));
   register(COMMANDS.stopTailing, (arg) => tailController(context, { log: deps.log, sink: deps.session }).stopTailing(arg));
-  register(COMMANDS.runLiveFlow, () => runLiveFlowCommand(context, { log: deps.log, session: deps.session }));
+  register(COMMANDS.runLiveFlow, (arg) => runLiveFlowCommand(context, { log: deps.log, session: deps.session }, arg));
   register(COMMANDS.decodeJwt, (target) => deps.ui.decodeJwt(target));
   register(COMMANDS.showInTimeline, (target) => deps.ui.showInTimeline(target));
   register(COMMANDS.revealLogLine, (node) => deps.ui.revealLogLine(node));

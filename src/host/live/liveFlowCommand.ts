@@ -24,8 +24,29 @@ export function secretKey(issuer: string, clientId: string): string {
   return `oauthDebugger.clientSecret:${issuer}#${clientId}`;
 }
 
+/**
+ * Arguments for running without prompts (tests, other commands, keybindings). The secret is never
+ * an argument: it comes from SecretStorage when one is stored for this issuer and client.
+ */
+export interface LiveFlowCommandArgs {
+  issuer: string;
+  clientId: string;
+  redirectUri?: string;
+  /** How long to wait for the browser (default 5 minutes). */
+  callbackTimeoutMs?: number;
+}
+
+function isArgs(v: unknown): v is LiveFlowCommandArgs {
+  return typeof v === 'object' && v !== null && typeof (v as LiveFlowCommandArgs).issuer === 'string' && typeof (v as LiveFlowCommandArgs).clientId === 'string';
+}
+
 /** Runs the command; resolves to the report, or undefined when the user backed out. */
-export async function runLiveFlowCommand(context: vscode.ExtensionContext, deps: LiveFlowCommandDeps): Promise<ProbeReport | undefined> {
+export async function runLiveFlowCommand(context: vscode.ExtensionContext, deps: LiveFlowCommandDeps, arg?: unknown): Promise<ProbeReport | undefined> {
+  if (isArgs(arg)) {
+    if (!isHttpUrl(arg.issuer)) throw new Error(vscode.l10n.t('Not an http(s) URL: {0}', arg.issuer));
+    const stored = await context.secrets.get(secretKey(arg.issuer, arg.clientId));
+    return execute(context, deps, { issuer: arg.issuer, clientId: arg.clientId, redirectUri: arg.redirectUri ?? '', clientSecret: stored, callbackTimeoutMs: arg.callbackTimeoutMs });
+  }
   const issuer = await vscode.window.showInputBox({
     title: vscode.l10n.t('Run Live Flow (1/4)'),
     prompt: vscode.l10n.t('Issuer URL, or a protected resource URL (e.g. an MCP server’s /mcp endpoint)'),
@@ -42,7 +63,6 @@ export async function runLiveFlowCommand(context: vscode.ExtensionContext, deps:
     validateInput: (v) => (v.length ? undefined : vscode.l10n.t('The client ID is required')),
   });
   if (!clientId) return undefined;
-  const settings = readSettings();
   const redirectUri = await vscode.window.showInputBox({
     title: vscode.l10n.t('Run Live Flow (3/4)'),
     prompt: vscode.l10n.t('A loopback redirect URI registered for this client (http://127.0.0.1:PORT/PATH). Leave empty to use the liveFlow.port and liveFlow.callbackPath settings.'),
@@ -56,7 +76,20 @@ export async function runLiveFlowCommand(context: vscode.ExtensionContext, deps:
   await context.globalState.update(LAST.issuer, issuer.trim());
   await context.globalState.update(LAST.clientId, clientId);
   await context.globalState.update(LAST.redirectUri, redirectUri);
+  return execute(context, deps, { issuer: issuer.trim(), clientId, redirectUri, clientSecret });
+}
 
+interface Inputs {
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  clientSecret?: string;
+  callbackTimeoutMs?: number;
+}
+
+async function execute(context: vscode.ExtensionContext, deps: LiveFlowCommandDeps, inputs: Inputs): Promise<ProbeReport> {
+  const { issuer, clientId, redirectUri, clientSecret } = inputs;
+  const settings = readSettings();
   const ac = new AbortController();
   const stopOnDispose = { dispose: () => ac.abort() };
   context.subscriptions.push(stopOnDispose);
@@ -64,8 +97,9 @@ export async function runLiveFlowCommand(context: vscode.ExtensionContext, deps:
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('OAuth live flow'), cancellable: true }, async (progress, token) => {
       token.onCancellationRequested(() => ac.abort());
       return runLiveFlow({
-        issuer: issuer.trim(),
+        issuer,
         clientId,
+        callbackTimeoutMs: inputs.callbackTimeoutMs,
         clientSecret,
         redirectUri: redirectUri || undefined,
         port: redirectUri ? undefined : settings.liveFlowPort || undefined,
@@ -82,8 +116,12 @@ export async function runLiveFlowCommand(context: vscode.ExtensionContext, deps:
           progress.report({ message: vscode.l10n.t('Waiting for the browser to come back…') });
           // A string, not Uri.parse(url): parsing re-encodes the already-encoded query and breaks
           // redirect_uri (microsoft/vscode#85930); openExternal accepts the string as is.
-          const opened = await vscode.env.openExternal(url as unknown as vscode.Uri);
-          if (!opened) throw new Error(vscode.l10n.t('the browser could not be opened'));
+          // Not awaited: the link-protection prompt may stay open, and the callback must be
+          // listened for (with its timeout) from now on regardless.
+          void Promise.resolve(vscode.env.openExternal(url as unknown as vscode.Uri)).then((opened) => {
+            if (!opened) deps.log.warn('live flow: the browser was not opened; open the authorize URL from the log yourself');
+          }, (e: unknown) => deps.log.error('live flow: openExternal failed', e));
+          deps.log.info(`live flow: authorize URL ${url}`);
         },
       });
     });
@@ -93,8 +131,10 @@ export async function runLiveFlowCommand(context: vscode.ExtensionContext, deps:
     const message = errors
       ? vscode.l10n.t('Live flow: {0} problem(s) found, first: {1}', errors, report.findings[0]?.id ?? '')
       : vscode.l10n.t('Live flow completed without errors ({0} steps).', report.steps.length);
-    const pick = await (errors ? vscode.window.showWarningMessage(message, open) : vscode.window.showInformationMessage(message, open));
-    if (pick === open) await vscode.commands.executeCommand(COMMANDS.diagnose);
+    // Not awaited: the notification stays until the user reacts, the command is done now.
+    void Promise.resolve(errors ? vscode.window.showWarningMessage(message, open) : vscode.window.showInformationMessage(message, open)).then((pick) => {
+      if (pick === open) void vscode.commands.executeCommand(COMMANDS.diagnose);
+    });
     return report;
   } finally {
     stopOnDispose.dispose();
