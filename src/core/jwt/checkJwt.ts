@@ -89,7 +89,10 @@ export function checkJwt(jwt: DecodedJwt, opts: JwtCheckOptions = {}): JwtProble
     }
   }
 
-  if (opts.usedAsBearer && jwt.kind !== 'access_token' && jwt.kind !== 'unknown') {
+  const ptyp = typeof payload['typ'] === 'string' ? payload['typ'].toLowerCase() : '';
+  if (opts.usedAsBearer && (ptyp === 'refresh' || ptyp === 'offline')) {
+    problems.push({ id: 'wrong_token_used', severity: 'error', detail: 'A refresh token (Keycloak "typ": "' + String(payload['typ']) + '") was sent as the Bearer token. Refresh tokens only go to the token endpoint (grant_type=refresh_token); send the access_token to the API.' });
+  } else if (opts.usedAsBearer && jwt.kind !== 'access_token' && jwt.kind !== 'unknown') {
     const what = jwt.kind === 'id_token' ? 'an ID token' : jwt.kind === 'logout_token' ? 'a logout token' : 'a request object';
     problems.push({ id: 'wrong_token_used', severity: 'error', detail: `${capitalize(what)} was sent as the Bearer token. ID tokens prove the login to the client; APIs expect the access_token from the token response. Send "access_token", not "${jwt.kind === 'id_token' ? 'id_token' : jwt.kind}".` });
   }

@@ -71,6 +71,9 @@ test('an ID token used as bearer is wrong_token_used; an access token is not', (
   assert.match(p[0]!.detail, /ID token/);
   assert.deepEqual(checkJwt(idt, { at: NOW }), []);
   assert.deepEqual(ids(checkJwt(jwt({ events: { 'http://schemas.openid.net/event/backchannel-logout': {} } }), { at: NOW, usedAsBearer: true })), ['wrong_token_used']);
+  const refresh = checkJwt(jwt({ typ: 'Refresh', sub: 'u', azp: 'app' }), { at: NOW, usedAsBearer: true });
+  assert.deepEqual(ids(refresh), ['wrong_token_used']);
+  assert.match(refresh[0]!.detail, /refresh token/);
 });
 
 test('offline_access hint is info, only for user access tokens with a scope claim', () => {
