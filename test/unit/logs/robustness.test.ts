@@ -79,3 +79,13 @@ test('the candidate filter rejects unrelated lines and keeps OAuth ones', () => 
   for (const t of ['GET /assets/app.css 200', '[2024-01-15 10:23:45] production.INFO: Order 4411 shipped', 'Jan 15 10:23:45 web-1 systemd[1]: Started Session 42 of user deploy.']) assert.equal(isCandidateLine(t), false, t);
   for (const t of ['GET /OAuth/Authorize?x', 'POST /token', 'invalid_grant', 'Authorization: Bearer x', 'GET /cb?code=1', 'code_verifier', '/.well-known/openid-configuration', 'type=LOGIN, realmId=x, clientId=y', 'GET /interaction/abc', 'consent denied', '/register', 'GET /jwks', 'GET /userinfo 401']) assert.equal(isCandidateLine(t), true, t);
 });
+
+test('a 10 MB line (a source that did not cap it) is handled quickly in every format', () => {
+  const ten = 10 * 1024 * 1024;
+  for (const text of ['oauth ' + 'x'.repeat(ten), '[2024-01-15 10:23:45] production.ERROR: Client authentication failed ' + 'a=b '.repeat(ten / 4), '{"client_id":"' + 'y'.repeat(ten) + '"}']) {
+    for (const hint of [undefined, ...LOG_FORMATS]) {
+      const ms = timed(() => parseLine({ source: 'f', line: 1, text }, hint));
+      assert.ok(ms < 3000, `${text.slice(0, 20)}… as ${hint}: ${ms.toFixed(0)} ms`);
+    }
+  }
+});
