@@ -1,7 +1,9 @@
 /**
  * `oauth-diagnose live ISSUER --client-id ID [--client-secret-env VAR] [--redirect-uri URI | --port N
  *  --callback-path P] [--scope S] [--resource URI] [--api-url URL] [--wait 5m] [--timeout 10s]
- *  [--ca-file PEM] [--json]`
+ *  [--ca-file PEM] [--check-code-reuse] [--exchange-delay 3s] [--json]`
+ * `--check-code-reuse` presents the code a second time (what a retrying client sees: code_reused);
+ * `--exchange-delay` waits before the exchange (to measure the code lifetime: code_expired).
  * Runs one real authorization-code flow: prints the authorize URL (on stderr, so --json output
  * stays clean), waits for the browser to come back to the loopback callback, and reports every
  * step. Ctrl-C cancels and closes the callback server. Exit codes as for `scan`.
@@ -13,8 +15,8 @@ import type { LiveFlowOptions } from '../probes/liveFlow';
 import { renderProbeJson, renderProbeText } from '../core/probes/probeReportRender';
 
 const SPEC = {
-  values: ['--client-id', '--client-secret-env', '--redirect-uri', '--port', '--callback-path', '--scope', '--resource', '--api-url', '--wait', '--timeout', '--ca-file'],
-  flags: ['--json'],
+  values: ['--client-id', '--client-secret-env', '--redirect-uri', '--port', '--callback-path', '--scope', '--resource', '--api-url', '--wait', '--timeout', '--ca-file', '--exchange-delay'],
+  flags: ['--json', '--check-code-reuse'],
 };
 
 export function parseLiveArgs(args: string[], env: NodeJS.ProcessEnv = process.env): { opts: LiveFlowOptions; json: boolean } {
@@ -31,6 +33,7 @@ export function parseLiveArgs(args: string[], env: NodeJS.ProcessEnv = process.e
   const timeout = p.values.get('--timeout');
   const api = p.values.get('--api-url');
   const resource = p.values.get('--resource');
+  const delay = p.values.get('--exchange-delay');
   return {
     json: p.flags.has('--json'),
     opts: {
@@ -46,6 +49,8 @@ export function parseLiveArgs(args: string[], env: NodeJS.ProcessEnv = process.e
       callbackTimeoutMs: wait === undefined ? undefined : parseMs('--wait', wait),
       timeoutMs: timeout === undefined ? undefined : parseMs('--timeout', timeout),
       caFile: p.values.get('--ca-file'),
+      reuseCode: p.flags.has('--check-code-reuse'),
+      exchangeDelayMs: delay === undefined ? undefined : parseMs('--exchange-delay', delay),
     },
   };
 }

@@ -217,22 +217,6 @@ export async function runLiveFlow(opts: LiveFlowOptions, deps: LiveFlowDeps): Pr
       return { status: 'failed', summary: `HTTP ${out.status} ${e.error ?? ''}`.trim(), value: undefined };
     }, undefined);
 
-    if (opts.reuseCode) {
-      await run.step<void>('code reuse', 'token', async (ctx) => {
-        const out = await sendExchange();
-        ctx.exchanges.push(out.exchange);
-        const e = parseOAuthError(out.body, out.headers['content-type']);
-        if (out.status === 200) {
-          ctx.raise({ id: 'code_reused', severity: 'error', detail: 'the AS accepted the same authorization code twice: codes must be single-use (RFC 6749 §4.1.2)' });
-          return { status: 'failed', summary: 'second exchange of the same code succeeded', value: undefined };
-        }
-        if (e.error === 'invalid_grant') {
-          ctx.raise({ id: 'code_reused', severity: 'info', detail: `presenting the code a second time gets invalid_grant${e.description ? ` (“${e.description}”)` : ''}: this is what a client that retries or double-submits the exchange sees` });
-          return { status: 'ok', summary: 'the reused code was rejected with invalid_grant', value: undefined };
-        }
-        return { status: 'warning', summary: `second exchange: HTTP ${out.status} ${e.error ?? ''}`, value: undefined };
-      }, undefined);
-    }
     if (!tokens) return finish();
 
     // 5. The tokens themselves.
@@ -284,6 +268,23 @@ export async function runLiveFlow(opts: LiveFlowOptions, deps: LiveFlowDeps): Pr
     const apiUrl = opts.apiUrl ?? (facts.resourceMetadata ? opts.issuer : undefined);
     if (apiUrl) calls.push(apiCall(run, 'api call', apiUrl, accessToken));
     await Promise.all(calls);
+    // Last, because a compliant AS revokes what the first exchange issued when a code comes back.
+    if (opts.reuseCode) {
+      await run.step<void>('code reuse', 'token', async (ctx) => {
+        const out = await sendExchange();
+        ctx.exchanges.push(out.exchange);
+        const e = parseOAuthError(out.body, out.headers['content-type']);
+        if (out.status === 200) {
+          ctx.raise({ id: 'code_reused', severity: 'error', detail: 'the AS accepted the same authorization code twice: codes must be single-use (RFC 6749 §4.1.2)' });
+          return { status: 'failed', summary: 'second exchange of the same code succeeded', value: undefined };
+        }
+        if (e.error === 'invalid_grant') {
+          ctx.raise({ id: 'code_reused', severity: 'info', detail: `presenting the code a second time gets invalid_grant${e.description ? ` (“${e.description}”)` : ''}: this is what a client that retries or double-submits the exchange sees` });
+          return { status: 'ok', summary: 'the reused code was rejected with invalid_grant', value: undefined };
+        }
+        return { status: 'warning', summary: `second exchange: HTTP ${out.status} ${e.error ?? ''}`, value: undefined };
+      }, undefined);
+    }
     return finish();
   } finally {
     await loopback.close();

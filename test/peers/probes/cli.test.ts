@@ -59,7 +59,7 @@ test('live: prints the URL on stderr, a browser completes it, --json carries one
   try {
     const driver = devInteractionsDriver(browser);
     let opened = false;
-    const r = await cli(['live', as.issuer, '--client-id', 'app', '--client-secret-env', 'OAUTH_DBG_TEST_SECRET', '--port', String(port), '--callback-path', '/cb', '--wait', '20s', '--json'], (s) => {
+    const r = await cli(['live', as.issuer, '--client-id', 'app', '--client-secret-env', 'OAUTH_DBG_TEST_SECRET', '--port', String(port), '--callback-path', '/cb', '--wait', '20s', '--check-code-reuse', '--json'], (s) => {
       const m = /(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)/.exec(s);
       if (m?.[1] && !opened) {
         opened = true;
@@ -72,6 +72,7 @@ test('live: prints the URL on stderr, a browser completes it, --json carries one
     assert.equal(j.flows[0]?.status, 'ok', JSON.stringify(j.flows[0]) + JSON.stringify(j.steps.map((s) => [s.name, s.status])));
     assert.equal(j.flows[0]?.stages.find((s) => s.stage === 'token_issued')?.status, 'ok');
     assert.equal(j.steps.find((s) => s.name === 'token exchange')?.status, 'ok');
+    assert.equal(j.steps.find((s) => s.name === 'code reuse')?.status, 'ok');
     assert.ok(!r.out.includes('app-secret'));
     assert.ok(!/[?&]code=[A-Za-z0-9_-]{20,}/.test(r.out));
   } finally {
