@@ -200,8 +200,9 @@ describe('the user interface in a real VS Code', function () {
     await item.click();
     console.log(`      screenshot: ${await screenshot(page, 'ui-tree-light')}`);
     await setTheme(page, 'hc');
-    await tab.click();
-    await sleep(1000);
+    await page.locator('.tabs-container .tab', { hasText: 'OAuth Diagnosis' }).first().click();
+    await webviewFrame(page, { selector: '.finding', timeoutMs: 60_000 });
+    await sleep(500);
     console.log(`      screenshot: ${await screenshot(page, 'ui-panel-high-contrast')}`);
     await setTheme(page, 'dark');
   });
