@@ -39,8 +39,8 @@ export function s256Challenge(verifier: string): string {
 
 /**
  * Checks a verifier/challenge pair. `method` is the code_challenge_method of the authorize
- * request; when it is absent the RFC default `plain` applies, but a challenge that matches S256 is
- * reported as such (the client most likely forgot to send the method).
+ * request. When it is not given (unknown: not in the log, not pasted) a pair that matches either
+ * S256 or plain is accepted, with a note that the wire must then carry the right method.
  *
  * @example checkPkcePair(v, s256Challenge(v), 'S256') // { ok: true, problems: [], expectedChallenge: ... }
  */
@@ -83,7 +83,8 @@ export function checkPkcePair(verifier: string | undefined, challenge: string | 
     if (wantPlain) {
       problems.push({ id: 'pkce_mismatch', detail: 'The challenge is the S256 hash of the verifier but code_challenge_method says "plain"; the server compares the verifier to the challenge directly and fails. Send code_challenge_method=S256.' });
     } else if (m === undefined) {
-      problems.push({ id: 'pkce_mismatch', detail: 'The challenge is the S256 hash of the verifier but no code_challenge_method was sent, so the server assumes "plain" (RFC 7636 §4.3) and the check fails. Send code_challenge_method=S256 with the challenge.' });
+      // The method is often simply not known (not in the log, not pasted): matching S256 is a match.
+      notes.push('The pair matches with S256. Make sure the authorize request sends code_challenge_method=S256: without it the server assumes "plain" (RFC 7636 §4.3) and the check fails.');
     }
   } else if (c === v) {
     if (wantS256) {

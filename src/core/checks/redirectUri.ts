@@ -231,7 +231,7 @@ function describeComponent(c: Component, a: UriParts, b: UriParts): RedirectUriC
         return diff('scheme', `The ${missing} redirect_uri has no scheme (it is not an absolute URI); the other uses ${show(sa || sb)}:.`, ra, rb);
       }
       const httpNote = new Set([sa.toLowerCase(), sb.toLowerCase()]).has('http') && new Set([sa.toLowerCase(), sb.toLowerCase()]).has('https')
-        ? ' – http vs https, often a proxy or load balancer that terminates TLS and makes the app build http:// URLs'
+        ? ' – often a proxy or load balancer that terminates TLS, so the app builds http:// URLs'
         : '';
       return diff('scheme', `The schemes differ: ${show(sa)} vs ${show(sb)}${httpNote}.`, ra, rb);
     }

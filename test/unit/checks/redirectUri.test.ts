@@ -30,7 +30,7 @@ test('scheme http vs https names the TLS proxy cause', () => {
   const r = compareRedirectUris('https://app.example.com/callback', 'http://app.example.com/callback');
   assert.equal(r.kind, 'scheme');
   assert.deepEqual(slices('https://app.example.com/callback', 'http://app.example.com/callback'), ['https', 'http']);
-  assert.match(r.detail, /http vs https/);
+  assert.match(r.detail, /terminates TLS/);
 });
 
 test('host: loopback spellings, other hosts, case-only', () => {
