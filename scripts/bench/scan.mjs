@@ -161,7 +161,10 @@ function ensureFile(mb) {
 function timed(cmd, args) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // stdout must be a pipe, not /dev/null: GNU grep stops at the first match when its output
+    // is /dev/null (it then only needs the exit status), which would flatter its throughput.
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', () => {});
     let hwm = 0;
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

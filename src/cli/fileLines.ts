@@ -65,7 +65,7 @@ const CR = 13;
 export async function readFileLines(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}): Promise<FileLineStats> {
   const candidatesOnly = opts.candidatesOnly ?? true;
   const sampleLines = Math.max(0, opts.sampleLines ?? 64);
-  const chunk = Math.max(64 * 1024, opts.chunkBytes ?? 512 * 1024);
+  const chunk = Math.max(16 * 1024, opts.chunkBytes ?? 120 * 1024);
   const cap = MAX_LINE_CHARS;
   const fh = await open(path, 'r');
   try {

@@ -26,7 +26,31 @@ export function jsonReport(d: Diagnosis): JsonReport {
 
 /** The JSON text, one finding or flow per line for large reports (still one JSON document). */
 export function renderJsonReport(d: Diagnosis): string {
-  const r = jsonReport(d);
-  const list = (items: unknown[]): string => (items.length ? `[\n    ${items.map((x) => JSON.stringify(x)).join(',\n    ')}\n  ]` : '[]');
-  return `{\n  "flows": ${list(r.flows)},\n  "findings": ${list(r.findings)},\n  "notes": ${JSON.stringify(r.notes)},\n  "stats": ${JSON.stringify(r.stats)}\n}\n`;
+  const parts: string[] = [];
+  writeJsonReport(d, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/**
+ * Writes the same JSON piece by piece, converting one flow or finding at a time, so a report of
+ * thousands of flows never exists twice in memory (the CLI's peak RSS is set at this moment).
+ */
+export function writeJsonReport(d: Diagnosis, write: (s: string) => void): void {
+  const list = (items: readonly unknown[], convert: (x: never) => unknown): void => {
+    if (!items.length) return write('[]');
+    let chunk = '[\n    ';
+    items.forEach((x, i) => {
+      chunk += (i ? ',\n    ' : '') + JSON.stringify(convert(x as never));
+      if (chunk.length > 64 * 1024) {
+        write(chunk);
+        chunk = '';
+      }
+    });
+    write(chunk + '\n  ]');
+  };
+  write('{\n  "flows": ');
+  list(d.flows, reportFlow);
+  write(',\n  "findings": ');
+  list(d.findings, reportFinding);
+  write(`,\n  "notes": ${JSON.stringify(d.notes.map(redact))},\n  "stats": ${JSON.stringify(d.stats)}\n}\n`);
 }
