@@ -16,7 +16,7 @@ function find(dir) {
 const args = process.argv.slice(2);
 const dirIndex = args.indexOf('--dir');
 const dir = dirIndex >= 0 ? args[dirIndex + 1] : 'test/unit';
-const only = args.filter((a, i) => !a.startsWith('-') && i !== dirIndex + 1);
+const only = args.filter((a, i) => !a.startsWith('-') && (dirIndex < 0 || i !== dirIndex + 1));
 const files = only.length ? only : find(dir).sort();
 if (files.length === 0) {
   console.error(`no test files found under ${dir}`);
