@@ -38,6 +38,14 @@ export function normKey(key: string): string {
   return out;
 }
 
+/**
+ * Redacts a URL or path only when it could hold a secret (a query or fragment parameter, userinfo,
+ * a JWT): plain URLs are the common case and redaction is the costliest step of a parse.
+ */
+function redactUrl(value: string): string {
+  return value.includes('=') || value.includes('@') || value.includes('eyJ') || value.includes(' ') ? redact(value) : value;
+}
+
 function cap(value: string, max = MAX_FIELD_CHARS): string {
   return value.length > max ? value.slice(0, max) : value;
 }
@@ -109,7 +117,7 @@ export function applyParam(ev: EventDraft, key: string, value: unknown): boolean
       return true;
     case 'redirecturi':
     case 'redirecturl':
-      if (/^[a-z][a-z0-9+.-]*:|^\//i.test(v)) ev.redirectUri ??= cap(redact(v));
+      if (/^[a-z][a-z0-9+.-]*:|^\//i.test(v)) ev.redirectUri ??= cap(redactUrl(v));
       return true;
     case 'state':
       ev.state ??= cap(v);
@@ -267,7 +275,7 @@ export function applyUrl(ev: EventDraft, url: string): void {
   }
   const q = u.indexOf('?');
   const path = q >= 0 ? u.slice(0, q) : u;
-  ev.path ??= cap(redact(path));
+  ev.path ??= cap(redactUrl(path));
   if (q >= 0) applyQueryString(ev, u.slice(q + 1));
 }
 
@@ -342,10 +350,10 @@ export function errorCodeInText(text: string): string | undefined {
  */
 const GENERIC_GRANT_MESSAGE = 'the provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection uri used in the authorization request, or was issued to another client';
 
-interface ReasonRule { reason: FindingId; all: string[]; none?: string[] }
+export interface ReasonRule { reason: FindingId; all: string[]; none?: string[] }
 
 /** Phrases that name one cause precisely, from League/Passport, Keycloak, oidc-provider, Spring, Hydra and the seed guides. First match wins. */
-const REASON_RULES: ReasonRule[] = [
+export const REASON_RULES: readonly ReasonRule[] = [
   { reason: 'pkce_verifier_invalid', all: ['code verifier must follow'] },
   { reason: 'pkce_verifier_invalid', all: ['code_verifier', 'must be between'] },
   { reason: 'pkce_verifier_invalid', all: ['code_verifier', 'invalid format'] },
@@ -447,7 +455,10 @@ const REASON_RULES: ReasonRule[] = [
  * parameter: x" texts.
  */
 export function reasonFromText(text: string): { reason?: FindingId; param?: string } {
-  let t = text.length > 8192 ? text.slice(0, 8192).toLowerCase() : text.toLowerCase();
+  const head = text.length > 8192 ? text.slice(0, 8192) : text;
+  // Every rule names something going wrong; lines without such a word (most request logs) skip the rules.
+  if (!REASON_GATE_RE.test(head)) return {};
+  let t = head.toLowerCase();
   if (t.includes(GENERIC_GRANT_MESSAGE)) t = t.split(GENERIC_GRANT_MESSAGE).join(' ');
   let reason: FindingId | undefined;
   for (const rule of REASON_RULES) {
@@ -460,6 +471,9 @@ export function reasonFromText(text: string): { reason?: FindingId; param?: stri
   if (reason === undefined && param !== undefined) reason = 'missing_required_parameter';
   return { ...(reason ? { reason } : {}), ...(param ? { param } : {}) };
 }
+
+/** Words at least one of which every {@link REASON_RULES} rule contains (a unit test keeps this true). */
+export const REASON_GATE_RE = /parameter|fail|lifetime|invalid|denied|expire|revoke|mismatch|not |missing|require|reuse|rotated|reject|whitelist|insufficient|otp|unauthori|already|consumed|redeemed|cannot|does not|unknown|sandbox|allow|bearer|must|issued to|_error|used|incorrect|request and/i;
 
 const PARAM_RES = [
   /check the `([a-z_]{2,40})` parameter/,
@@ -575,4 +589,18 @@ export function finishEvent(ev: EventDraft, ref: OAuthEvent['ref'], format: stri
     ev.reason ??= 'access_denied';
   }
   return { ref, format, message: safeMessage(message), ...ev };
+}
+
+/**
+ * {@link finishEvent}, or undefined when the draft holds nothing OAuth-relevant – decided before
+ * the message is redacted, which is the costly part for the many lines that only look relevant.
+ */
+export function finishRelevantEvent(ev: EventDraft, ref: OAuthEvent['ref'], format: string, message: string): OAuthEvent | undefined {
+  if (ev.stage === undefined) {
+    const s = stageForRequest(ev);
+    if (s !== undefined) ev.stage = s;
+  }
+  if (!isRelevant(ev) && ev.errorDescription === undefined) return undefined;
+  const out = finishEvent(ev, ref, format, message);
+  return isRelevant(out) ? out : undefined;
 }

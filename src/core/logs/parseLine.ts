@@ -5,7 +5,7 @@
 import type { SourceLine } from '../lines';
 import type { OAuthEvent } from '../model';
 import { isCandidateLine } from './candidateFilter';
-import { finishEvent, isRelevant } from './oauthFields';
+import { finishRelevantEvent } from './oauthFields';
 import type { ParsedLine, ParseOptions } from './parsed';
 import { isLaravelHeader, parseLaravelEntry } from './laravelLog';
 import { isAccessLogLine, parseAccessLine } from './accessLog';
@@ -114,8 +114,8 @@ export function parseEntry(line: SourceLine, text: string, hint: LogFormat | und
       if (ev !== undefined && ev.time === undefined && parsed.inner.time !== undefined) ev.time = parsed.inner.time;
       return ev;
     }
-    const ev = finishEvent(parsed.draft, { file: line.source, line: line.line }, format, parsed.message);
-    if (!isRelevant(ev)) return undefined;
+    const ev = finishRelevantEvent(parsed.draft, { file: line.source, line: line.line }, format, parsed.message);
+    if (ev === undefined) return undefined;
     if (line.truncated) ev.extra = { ...ev.extra, truncated: 'true' };
     return ev;
   } catch {

@@ -66,3 +66,8 @@ test('generic: numeric "code" values are not authorization codes', () => {
   const e = at('oauth client error code=400 message="bad request"');
   assert.equal(e?.code, undefined);
 });
+
+test('the reason gate lets every rule through (each rule holds a gate word)', async () => {
+  const { REASON_RULES, REASON_GATE_RE } = await import('../../../src/core/logs/oauthFields');
+  for (const rule of REASON_RULES) assert.ok(REASON_GATE_RE.test(rule.all.join(' ')), `${rule.reason}: ${rule.all.join(' + ')}`);
+});
