@@ -180,7 +180,10 @@ export async function runLiveFlow(opts: LiveFlowOptions, deps: LiveFlowDeps): Pr
         ctx.raise({ id: 'missing_required_parameter', severity: 'error', detail: 'the callback carries neither code nor error' });
         return { status: 'failed', summary: 'no code in the callback', value: undefined };
       }
-      return { status: gotState === state ? 'ok' : 'warning', summary: `code received${gotIss ? `, iss ${gotIss}` : ''}`, value: c };
+      // A client must not redeem a code whose state or issuer does not match (CSRF, mix-up).
+      if (gotState !== state) return { status: 'failed', summary: 'code received, but the state does not match: not exchanged (a client must drop it)', value: undefined };
+      if (gotIss !== null && gotIss !== issuer) return { status: 'failed', summary: 'code received from another issuer: not exchanged', value: undefined };
+      return { status: 'ok', summary: `code received${gotIss ? `, iss ${gotIss}` : ''}`, value: c };
     }, undefined);
     // The consent stage happened in the browser; an access_denied belongs to it.
     for (const f of run.findings) if (f.id === 'access_denied') f.stage = 'consent';

@@ -137,3 +137,26 @@ test('cancellation while waiting for the browser: returns promptly, no finding i
     await as.close();
   }
 });
+
+test('a callback with a foreign state or another issuer: state_mismatch / issuer mismatch, and the code is not redeemed', async () => {
+  const cbPort = await freePort();
+  const redirectUri = `http://127.0.0.1:${cbPort}/callback`;
+  const as = await startAuthServer({ redirectUris: [redirectUri] });
+  try {
+    // a "browser" that comes back with a forged response instead of logging in
+    const forged = (params: (state: string) => string) => async (url: string): Promise<void> => {
+      const u = new URL(url);
+      setTimeout(() => { fetch(`${u.searchParams.get('redirect_uri')}?${params(u.searchParams.get('state') ?? '')}`).then((r) => r.text(), () => ''); }, 50);
+    };
+    const s = await runLiveFlow({ issuer: as.issuer, clientId: 'app', clientSecret: 'app-secret', redirectUri, callbackTimeoutMs: 5000 }, { openBrowser: forged(() => `code=stolen-code-value&state=attacker-state&iss=${encodeURIComponent(as.issuer)}`) });
+    assert.deepEqual(ids(s), ['state_mismatch']);
+    assert.ok(!s.steps.some((x) => x.name === 'token exchange'), 'a code with a foreign state is never exchanged');
+    const i = await runLiveFlow({ issuer: as.issuer, clientId: 'app', clientSecret: 'app-secret', redirectUri, callbackTimeoutMs: 5000 }, { openBrowser: forged((st) => `code=x&state=${st}&iss=${encodeURIComponent('https://evil.example')}`) });
+    assert.deepEqual(ids(i), ['discovery_issuer_mismatch']);
+    assert.match(i.findings.find((f) => f.id === 'discovery_issuer_mismatch')?.detail ?? '', /RFC 9207/);
+    assert.ok(!i.steps.some((x) => x.name === 'token exchange'));
+    assert.ok(!JSON.stringify(s).includes('stolen-code-value'), 'the code is masked in the recorded callback');
+  } finally {
+    await as.close();
+  }
+});
