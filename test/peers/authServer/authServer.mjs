@@ -4,6 +4,7 @@
 // Plain ESM JavaScript so scripts (demo, bench) and node:test files alike can import it.
 import http from 'node:http';
 import { once } from 'node:events';
+import './quietProviderLogs.mjs';
 import { Provider } from 'oidc-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
