@@ -104,9 +104,14 @@ describe('the user interface in a real VS Code', function () {
     const line = page.locator('.monaco-editor .view-line', { hasText: 'authorization code has expired' }).first();
     await line.waitFor({ state: 'visible', timeout: 20_000 });
     const hover = page.locator('.monaco-hover:visible, .workbench-hover:visible').filter({ hasText: 'How to fix' });
-    for (let i = 0; i < 10 && !(await hover.count()); i++) {
-      const box = await line.boundingBox();
-      await page.mouse.move(box.x + 40 + i * 7, box.y + box.height / 2);
+    // The editor re-renders lines as decorations arrive: re-measure on every attempt.
+    for (let i = 0; i < 20 && !(await hover.count()); i++) {
+      const box = await line.boundingBox().catch(() => null);
+      if (!box) {
+        await sleep(500);
+        continue;
+      }
+      await page.mouse.move(box.x + 40 + (i % 10) * 7, box.y + box.height / 2);
       await sleep(1500);
     }
     const text = await hover.first().innerText({ timeout: 10_000 });
