@@ -76,8 +76,8 @@ test('1 MB adversarial lines parse in well under a second each (no catastrophic 
 });
 
 test('the candidate filter rejects unrelated lines and keeps OAuth ones', () => {
-  for (const t of ['GET /assets/app.css 200', '[2024-01-15 10:23:45] production.INFO: Order 4411 shipped', 'Jan 15 10:23:45 web-1 systemd[1]: Started Session 42 of user deploy.']) assert.equal(isCandidateLine(t), false, t);
-  for (const t of ['GET /OAuth/Authorize?x', 'POST /token', 'invalid_grant', 'Authorization: Bearer x', 'GET /cb?code=1', 'code_verifier', '/.well-known/openid-configuration', 'type=LOGIN, realmId=x, clientId=y', 'GET /interaction/abc', 'consent denied', '/register', 'GET /jwks', 'GET /userinfo 401']) assert.equal(isCandidateLine(t), true, t);
+  for (const t of ['GET /assets/app.css 200', '#0 /v/Connection.php(776): Connection->runQueryCallback()', '[2024-01-15 10:23:45] production.INFO: Order 4411 shipped', 'Jan 15 10:23:45 web-1 systemd[1]: Started Session 42 of user deploy.']) assert.equal(isCandidateLine(t), false, t);
+  for (const t of ['GET /OAuth/Authorize?x', 'POST /token', 'invalid_grant', 'Authorization: Bearer x', 'GET /cb?code=1', 'code_verifier', '/.well-known/openid-configuration', 'type=LOGIN, realmId=x, clientId=y', 'GET /interaction/abc', 'consent denied', '/register', 'GET /auth/callback?state=1', 'GET /cb?error=access_denied&state=x', 'GET /userinfo 401']) assert.equal(isCandidateLine(t), true, t);
 });
 
 test('a 10 MB line (a source that did not cap it) is handled quickly in every format', () => {
