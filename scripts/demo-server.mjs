@@ -3,6 +3,8 @@
 // accepts client credentials only in the form body – plus a small protected resource (an MCP-style
 // `/mcp` endpoint with RFC 9728 metadata). Exported for `npm run demo`; standalone it prints its URLs
 // and serves until Ctrl-C:  node scripts/demo-server.mjs
+// or runs the probes and a headless live flow against itself and prints both reports:
+//   node scripts/demo-server.mjs --run
 import { pathToFileURL } from 'node:url';
 import { freePort, startAuthServer, startResourceServer } from '../test/peers/authServer/authServer.mjs';
 import { devInteractionsDriver, launchChromium } from '../test/peers/authServer/browserLogin.mjs';
@@ -76,8 +78,31 @@ export async function runDemoLiveFlow(demo, opts = {}) {
   }
 }
 
+/**
+ * The whole show as text: the probes (which find the misconfiguration), then a headless live run
+ * with the registered redirect URI (the complete timeline), each rendered like the CLI does.
+ */
+export async function runDemoReport(demo, write = (s) => process.stdout.write(s)) {
+  const { renderProbeText } = await loadSrc('src/core/probes/probeReportRender.ts');
+  write(`\n== Probes of ${demo.resourceUrl} (client ${demo.clientId}, redirect URI ${demo.appRedirectUri}) ==\n\n`);
+  const probes = await runDemoProbes(demo);
+  write(renderProbeText(probes));
+  write(`\n== Live authorization-code flow in headless Chromium (redirect URI ${demo.registeredRedirectUri}) ==\n\n`);
+  const live = await runDemoLiveFlow(demo);
+  write(renderProbeText(live));
+  return { probes, live };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const demo = await startDemoServer();
+  if (process.argv.includes('--run')) {
+    try {
+      await runDemoReport(demo);
+    } finally {
+      await demo.stop();
+    }
+    process.exit(0);
+  }
   console.log(`Demo authorization server: ${demo.issuer}`);
   console.log(`Protected resource (MCP):  ${demo.resourceUrl}`);
   console.log(`Client: ${demo.clientId} (secret in DEMO_CLIENT_SECRET), registered redirect URI ${demo.registeredRedirectUri}`);

@@ -237,27 +237,29 @@ export async function runLiveFlow(opts: LiveFlowOptions, deps: LiveFlowDeps): Pr
       if (requested.includes('offline_access') && typeof tokens.refresh_token !== 'string') {
         ctx.raise({ id: 'offline_access_missing', severity: 'warning', detail: 'offline_access was requested but no refresh token was issued' });
       }
+      // Labels in words, not `access_token:` – that would read as a secret assignment to the redactor.
+      const label = { id_token: 'ID token', access_token: 'access token' } as const;
       for (const [name, audience] of [['id_token', opts.clientId], ['access_token', resource]] as const) {
         const t = tokens[name];
         if (typeof t !== 'string') continue;
         const d = decodeJwt(t);
         if (!d.ok) {
-          parts.push(`${name}: opaque`);
+          parts.push(`${label[name]} opaque`);
           continue;
         }
         if (name === 'id_token' && nonce && d.jwt.payload.nonce !== nonce) {
           ctx.raise({ id: 'token_signature_invalid', severity: 'error', detail: 'the ID token nonce differs from the nonce sent (replayed or mixed-up ID token)' });
         }
         if (!jwks) {
-          parts.push(`${name}: JWT, not verified (no JWKS)`);
+          parts.push(`${label[name]} is a JWT, not verified (no JWKS)`);
           continue;
         }
         const v = await verifyJwtWithJwks(t, jwks, { issuer, audience });
-        for (const p of v.problems) ctx.raise({ id: p.id, severity: p.severity, detail: `${name}: ${p.detail}` });
+        for (const p of v.problems) ctx.raise({ id: p.id, severity: p.severity, detail: `${label[name]}: ${p.detail}` });
         if (!v.verified && !v.problems.some((p) => p.id === 'token_signature_invalid') && v.error) {
-          ctx.raise({ id: 'token_signature_invalid', severity: 'error', detail: `${name}: ${v.error}` });
+          ctx.raise({ id: 'token_signature_invalid', severity: 'error', detail: `${label[name]}: ${v.error}` });
         }
-        parts.push(`${name}: ${v.verified ? `verified (${v.alg ?? '?'}, kid ${v.kid ?? '-'})` : `NOT verified${v.error ? ` – ${v.error}` : ''}`}`);
+        parts.push(`${label[name]} ${v.verified ? `verified (${v.alg ?? '?'}, kid ${v.kid ?? '-'})` : `NOT verified${v.error ? ` – ${v.error}` : ''}`}`);
       }
       return { status: raised === 0 && parts.every((p) => !p.includes('NOT')) ? 'ok' : 'warning', summary: parts.join('; ') || 'no JWTs to verify', value: undefined };
     }, undefined);

@@ -49,8 +49,8 @@ test('healthy: login and consent in Chromium, code exchanged, tokens verified, A
     assert.deepEqual(ids(r), ['code_reused'], JSON.stringify(r.findings, null, 1));
     assert.equal(r.findings.find((f) => f.id === 'code_reused')?.severity, 'info');
     for (const name of ['authorize', 'callback', 'token exchange', 'tokens', 'api call']) assert.equal(step(r, name).status, 'ok', `${name}: ${step(r, name).summary}`);
-    assert.match(step(r, 'tokens').summary, /access_token: verified \(RS256/);
-    assert.match(step(r, 'tokens').summary, /id_token: verified/);
+    assert.match(step(r, 'tokens').summary, /access token verified \(RS256/);
+    assert.match(step(r, 'tokens').summary, /ID token verified/);
     assert.match(step(r, 'token exchange').summary, /client auth: Basic header/);
     assert.ok(seen.indexOf('callback') > seen.indexOf('authorize'), 'steps reported live, in order');
     // nothing secret in the report: the code, the verifier, the tokens, the client secret
