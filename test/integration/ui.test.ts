@@ -75,4 +75,17 @@ describe('UI wiring in the real extension host', () => {
     assert.ok(expired.every((d) => d.severity === vscode.DiagnosticSeverity.Error));
     assert.ok(expired.some((d) => d.range.start.line === 3), 'on the error line (line 4)');
   });
+
+  it('Diagnose with only a log file (no server) still diagnoses from the logs', async () => {
+    const only = path.join(path.dirname(file), 'only.log');
+    fs.writeFileSync(only, lines(only).join('\n') + '\n');
+    const ok = await vscode.commands.executeCommand<boolean>(COMMANDS.diagnose, { logs: { kind: 'file', path: only } });
+    assert.equal(ok, true);
+    const state = api.panel()?.currentState;
+    assert.ok(state, 'the panel shows the result');
+    assert.match(state.title, /only\.log/);
+    assert.equal(state.probe, undefined, 'no probe without a server');
+    assert.ok(state.findings.some((f) => f.id === 'code_expired'), JSON.stringify(state.findings.map((f) => f.id)));
+    assert.deepEqual(api.session.sources, [only], 'the session was reset for the new run');
+  });
 });
