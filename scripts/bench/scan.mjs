@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync, readFileSync, renameSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { loadavg } from 'node:os';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const benchDir = join(root, '.bench');
@@ -200,7 +201,7 @@ async function measure(mb) {
   const rssMb = scan.hwmKb / 1024;
   console.log(`${String(Math.round(sizeMb)).padStart(5)} MB  grep -c -i oauth: ${grepMbs.toFixed(0).padStart(5)} MB/s (${(grep.ms / 1000).toFixed(2)} s)  ` +
     `scan --json: ${scanMbs.toFixed(0).padStart(5)} MB/s (${(scan.ms / 1000).toFixed(2)} s)  ratio ${ratio.toFixed(2)} (target ≥ 0.50)  ` +
-    `scan peak RSS ${rssMb.toFixed(0)} MB (target < 150)`);
+    `scan peak RSS ${rssMb.toFixed(0)} MB (target < 150)  [load avg ${loadavg()[0].toFixed(1)}, the two runs share the machine]`);
   return { ratio, rssMb };
 }
 

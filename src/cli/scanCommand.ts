@@ -137,8 +137,12 @@ export async function runScan(args: string[], out: (s: string) => void, err: (s:
   const engine = new DiagnosisEngine({ codeTtlSeconds: parsed.codeTtlSeconds, since: parsed.since, maxEvents: parsed.maxEvents ?? 4_000 });
   for (const file of parsed.files) {
     try {
-      const stats = await readFileLines(file, (line) => engine.push(line), { onBoundary: () => engine.boundary(file) });
-      engine.countUnpushed(file, stats.lines - stats.emitted - stats.notText, stats.notText);
+      let cutAndPushed = 0;
+      const stats = await readFileLines(file, (line) => {
+        if (line.truncated) cutAndPushed++;
+        engine.push(line);
+      }, { onBoundary: () => engine.boundary(file) });
+      engine.countUnpushed(file, stats.lines - stats.emitted - stats.notText, stats.notText, stats.truncated - cutAndPushed);
     } catch (e) {
       err(`oauth-diagnose scan: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;

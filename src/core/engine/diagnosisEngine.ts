@@ -102,10 +102,11 @@ export class DiagnosisEngine implements LineSink {
    * Lines a source read but did not push (a reader that pre-filters with the parser's own
    * candidate filter, or skipped as binary): they count in the stats and notes.
    */
-  countUnpushed(source: string, lines: number, notText = 0): void {
+  countUnpushed(source: string, lines: number, notText = 0, truncated = 0): void {
     const src = this.counts(source);
     src.lines += lines + notText;
     src.notText += notText;
+    src.truncated += truncated;
     this.lines += lines + notText;
     this.skipped += notText;
     this.version++;

@@ -86,9 +86,12 @@ test('binary and empty files give notes, not crashes', () => {
     writeFileSync(bin, Buffer.concat([Buffer.from('oauth\0\0\x01binary token\n'.repeat(12)), Buffer.from([0xc3, 0x28, 0x0a])]));
     const empty = join(dir, 'empty.log');
     writeFileSync(empty, '');
-    const r = scan(bin, empty, '--json');
+    const long = join(dir, 'long.log');
+    writeFileSync(long, `${'x'.repeat(100_000)}\nPOST /oauth/token ${'y'.repeat(70_000)}\n`);
+    const r = scan(bin, empty, long, '--json');
     assert.equal(r.code, 0, r.err);
     const notes = (JSON.parse(r.out) as { notes: string[] }).notes;
+    assert.ok(notes.includes(`2 lines in ${long} longer than 64 KiB, cut at that length`), notes.join(' | '));
     assert.ok(notes.includes(`13 lines skipped in ${bin}: not text (binary data or invalid UTF-8)`), notes.join(' | '));
     assert.ok(notes.includes(`${empty} is empty`), notes.join(' | '));
   } finally {
