@@ -11,6 +11,7 @@ import { applyObject } from './objectFields';
 import { applyKeycloakEvent } from './keycloakLog';
 import type { ParsedLine, ParseOptions } from './parsed';
 import { parseAnyTime } from './timestamps';
+import { LEAGUE_CODES } from './leagueCodes';
 
 /** oidc-provider event names → stages (https://github.com/panva/node-oidc-provider/blob/main/docs/events.md). */
 const EVENT_STAGE: Record<string, Stage> = {
@@ -64,6 +65,7 @@ export function parseJsonLine(text: string, opts: ParseOptions = {}): ParsedLine
   // All texts at once, so the most specific rule wins whichever field holds it.
   const combined = [ev.errorDescription ?? '', ...walk.texts].join(' | ');
   if (combined.length > 3) applyText(ev, combined);
+  applyJsonException(ev, record);
   if (walk.event !== undefined) {
     ev.extra = { ...ev.extra, event: walk.event };
     const stage = EVENT_STAGE[walk.event] ?? stageForEventName(walk.event);
@@ -84,4 +86,38 @@ function stageForEventName(name: string): Stage | undefined {
   if (n.includes('token') || n.includes('grant')) return 'token';
   if (n.includes('authoriz')) return 'authorize';
   return undefined;
+}
+
+/**
+ * Monolog's JsonFormatter (Laravel `'formatter' => JsonFormatter::class`) writes exceptions as
+ * `{"class":"League\\OAuth2\\Server\\Exception\\OAuthServerException","code":10,"message":…,"trace":["…/AuthCodeGrant.php:171",…]}`:
+ * the League code gives the OAuth error, the trace's files the grant and the stage.
+ */
+function applyJsonException(ev: EventDraft, record: Record<string, unknown>): void {
+  const context = record['context'];
+  const candidates = [record['exception'], context !== null && typeof context === 'object' ? (context as Record<string, unknown>)['exception'] : undefined];
+  for (const c of candidates) {
+    if (c === null || typeof c !== 'object') continue;
+    const ex = c as Record<string, unknown>;
+    const cls = typeof ex['class'] === 'string' ? ex['class'] : '';
+    if (!cls.includes('OAuthServerException')) continue;
+    ev.extra = { ...ev.extra, exception: cls.slice(cls.lastIndexOf('\\') + 1) };
+    const code = typeof ex['code'] === 'number' ? ex['code'] : Number(ex['code']);
+    const known = Number.isInteger(code) ? LEAGUE_CODES[code] : undefined;
+    if (known) {
+      ev.error ??= known[0];
+      ev.status ??= known[1];
+      ev.extra.exceptionCode = String(code);
+    }
+    const trace = Array.isArray(ex['trace']) ? ex['trace'].slice(0, 60).filter((x): x is string => typeof x === 'string').join(' ') : typeof ex['trace'] === 'string' ? ex['trace'].slice(0, 16_384) : '';
+    if (trace.includes('AuthCodeGrant')) ev.grantType ??= 'authorization_code';
+    else if (trace.includes('RefreshTokenGrant')) ev.grantType ??= 'refresh_token';
+    else if (trace.includes('ClientCredentialsGrant')) ev.grantType ??= 'client_credentials';
+    if (ev.stage === undefined && ev.path === undefined) {
+      if (trace.includes('AccessTokenController') || trace.includes('Grant.php')) ev.stage = 'token';
+      else if (trace.includes('AuthorizationController')) ev.stage = 'authorize';
+      else if (trace.includes('ResourceServer') || trace.includes('BearerTokenValidator')) ev.stage = 'api';
+    }
+    return;
+  }
 }

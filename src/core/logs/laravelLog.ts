@@ -16,6 +16,7 @@ import { applyLooseText, applyText, errorCodeInText } from './oauthFields';
 import { applyObject } from './objectFields';
 import type { ParsedLine, ParseOptions } from './parsed';
 import { parseIsoTime } from './timestamps';
+import { LEAGUE_CODES } from './leagueCodes';
 
 const HEADER_RE = /^\[(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]\s([\w-]{1,64})\.([A-Za-z]{3,10}):\s?/;
 
@@ -24,22 +25,6 @@ export function isLaravelHeader(text: string): boolean {
   return text.charCodeAt(0) === 91 && HEADER_RE.test(text);
 }
 
-/** League's OAuthServerException codes → OAuth error and HTTP status (league/oauth2-server 8.x). */
-const LEAGUE_CODES: Record<number, [string, number]> = {
-  2: ['unsupported_grant_type', 400],
-  3: ['invalid_request', 400],
-  4: ['invalid_client', 401],
-  5: ['invalid_scope', 400],
-  6: ['invalid_grant', 400],
-  7: ['server_error', 500],
-  8: ['invalid_grant', 400],
-  9: ['access_denied', 401],
-  10: ['invalid_grant', 400],
-  11: ['expired_token', 400],
-  12: ['authorization_pending', 400],
-  13: ['slow_down', 400],
-  14: ['unauthorized_client', 401],
-};
 
 const MAX_ENTRY_SCAN = 256 * 1024;
 

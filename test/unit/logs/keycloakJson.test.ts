@@ -157,3 +157,14 @@ test('Spring Security and ORY Hydra style lines', () => {
   assert.equal(hydra?.stage, 'token');
   assert.equal(hydra?.status, 400);
 });
+
+test('Laravel with Monolog JsonFormatter: League exception objects', () => {
+  const e = at('{"message":"The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.","context":{"exception":{"class":"League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException","message":"The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.","code":10,"file":"/var/www/html/vendor/league/oauth2-server/src/Exception/OAuthServerException.php:243","trace":["/var/www/html/vendor/league/oauth2-server/src/Grant/AuthCodeGrant.php:171","/var/www/html/vendor/league/oauth2-server/src/AuthorizationServer.php:202","/var/www/html/vendor/laravel/passport/src/Http/Controllers/AccessTokenController.php:42"]}},"level":400,"level_name":"ERROR","channel":"production","datetime":"2024-01-15T10:23:45.123456+00:00","extra":{}}');
+  assert.equal(e?.format, 'json');
+  assert.equal(e?.error, 'invalid_grant');
+  assert.equal(e?.status, 400);
+  assert.equal(e?.stage, 'token');
+  assert.equal(e?.grantType, 'authorization_code');
+  assert.equal(e?.extra?.['exceptionCode'], '10');
+  assert.equal(e?.time, Date.UTC(2024, 0, 15, 10, 23, 45, 123));
+});
