@@ -108,7 +108,7 @@ function eventFailure(c: FindingCollector, view: FlowView, te: TrackedEvent): vo
   }
   if (ev.reason && !(err === 'invalid_grant' && isLeagueGeneric(ev))) {
     if (GRANT_CAUSES.has(ev.reason)) explainGrant(c, view, te, ev.reason, true);
-    else addCause(c, view, te, { id: ev.reason });
+    else addCause(c, te, { id: ev.reason });
     return;
   }
   if (err === 'invalid_grant' || (stage === 'token' && status === 400 && !err)) {
@@ -118,7 +118,7 @@ function eventFailure(c: FindingCollector, view: FlowView, te: TrackedEvent): vo
 
   const cause = textCause(ev) ?? (err ? undefined : statusCause(te));
   if (cause) {
-    addCause(c, view, te, cause);
+    addCause(c, te, cause);
     return;
   }
   if (stage === 'token' && status === 401) {
@@ -137,7 +137,7 @@ function statusCause(te: TrackedEvent): TextCause | undefined {
   return undefined;
 }
 
-function addCause(c: FindingCollector, view: FlowView, te: TrackedEvent, cause: TextCause): void {
+function addCause(c: FindingCollector, te: TrackedEvent, cause: TextCause): void {
   const ev = te.ev;
   const where = describe(ev);
   const said = serverSaid(ev);
@@ -175,7 +175,6 @@ function addCause(c: FindingCollector, view: FlowView, te: TrackedEvent, cause: 
     default:
       c.add(id, 'error', stage, [te], `${TITLES[id] ?? id} ${where}${said}.`, cause.data);
   }
-  void view;
 }
 
 /** An API 401/403: explained by the JWT on the line or the Authorization header's shape. */
