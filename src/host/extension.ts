@@ -8,6 +8,8 @@ import { UiServices } from './panel/uiServices';
 import { catalogText } from './panel/catalogText';
 import { registerCommands } from './commands/registerCommands';
 import { DiagnosisSession } from './session';
+import { SessionMemory } from './sessionMemory';
+import type { PersistedSession } from './sessionMemory';
 import { DiagnosisEngine } from '../core/engine/diagnosisEngine';
 import { readSettings } from './config';
 
@@ -19,15 +21,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   const timeline = new FlowTimelineProvider();
   const treeView = vscode.window.createTreeView<TimelineNode>(VIEWS.flowTimeline, { treeDataProvider: timeline, showCollapseAll: true });
-  const session = new DiagnosisSession({
+  const session: DiagnosisSession = new DiagnosisSession({
     createEngine: () => {
       const s = readSettings();
       return new DiagnosisEngine({ codeTtlSeconds: s.codeTtlSeconds, maxEvents: s.maxEvents });
     },
+    // The last result survives a window reload; read on first need, not here.
+    restore: (): PersistedSession | undefined => memory.load(),
   });
+  const memory: SessionMemory = new SessionMemory(session, context.workspaceState);
+  // Tree, Problems and the revived panel get the saved result shortly after activation, off its path.
+  const restoreTimer = setTimeout(() => session.ensureRestored(), 1000);
   const ui = new UiServices({ context, log, session, timeline, treeView, catalog: catalogText });
   context.subscriptions.push(
     log,
+    { dispose: () => clearTimeout(restoreTimer) },
+    memory,
     session,
     treeView,
     ui,
@@ -38,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   registerCommands(context, { log, timeline, session, ui });
-  return { commands: COMMANDS, panel: () => DiagnosePanel.current, session };
+  return { commands: COMMANDS, panel: () => DiagnosePanel.current, session, memory };
 }
 
 /** Stops everything that may still run (tails, SSH sessions, loopback servers). */
@@ -52,4 +61,6 @@ export interface ExtensionApi {
   panel: () => DiagnosePanel | undefined;
   /** The diagnosis hub (tests push lines and read snapshots). */
   session: DiagnosisSession;
+  /** Where the session's last result is kept across window reloads. */
+  memory: SessionMemory;
 }

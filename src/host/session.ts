@@ -41,6 +41,11 @@ export interface SessionOptions {
   createEngine: () => SessionEngine;
   /** Least time between two `onDidChange` events while lines stream in. Default 250 ms. */
   throttleMs?: number;
+  /**
+   * The last result saved before a window reload (see SessionMemory). Called once, when the
+   * session is first read while still empty; never during activation.
+   */
+  restore?: () => { snapshot: SessionSnapshot; sources: string[] } | undefined;
 }
 
 const EMPTY: SessionDiagnosis = { flows: [], findings: [], notes: [], stats: { lines: 0, events: 0, skipped: 0 } };
@@ -63,6 +68,9 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
   /** Sources that pushed lines and have not ended yet: a tail in progress makes the panel "live". */
   private readonly openSources = new Set<string>();
   private disposed = false;
+  /** A result restored from storage, shown until new evidence or a reset replaces it. */
+  private restored: { snapshot: SessionSnapshot; sources: string[] } | undefined;
+  private restoreChecked = false;
   /** Fires (throttled) after lines, an end of source, a probe report or a reset. */
   readonly onDidChange: vscode.Event<void> = this.emitter.event;
 
@@ -73,11 +81,14 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
 
   /** Sources that fed lines since the last reset (file paths, `ssh://…`, `cmd:…`). */
   get sources(): string[] {
+    this.ensureRestored();
+    if (this.restored) return [...this.restored.sources];
     return [...this.sourceNames];
   }
 
   push(line: SourceLine): void {
     if (this.disposed) return;
+    this.dropRestored();
     this.sourceNames.add(line.source);
     this.openSources.add(line.source);
     this.engine.push(line);
@@ -94,11 +105,14 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
 
   setProbeReport(r: SessionProbeReport): void {
     if (this.disposed) return;
+    this.dropRestored();
     this.probe = r;
     this.changed(true);
   }
 
   snapshot(): SessionSnapshot {
+    this.ensureRestored();
+    if (this.restored) return this.restored.snapshot;
     if (!this.cached) {
       const diagnosis = this.engine.snapshot() ?? EMPTY;
       this.cached = this.probe ? { diagnosis, probe: this.probe } : { diagnosis };
@@ -109,6 +123,7 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
   /** Forgets every line and the probe report (a new Diagnose run starts from scratch). */
   reset(): void {
     if (this.disposed) return;
+    this.dropRestored();
     this.engine = this.options.createEngine();
     this.probe = undefined;
     this.sourceNames.clear();
@@ -123,7 +138,36 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
 
   /** True when nothing has been pushed and no probe report is held. */
   get isEmpty(): boolean {
-    return this.sourceNames.size === 0 && !this.probe;
+    this.ensureRestored();
+    return !this.restored && this.sourceNames.size === 0 && !this.probe;
+  }
+
+  /** True while the session shows a result restored after a window reload. */
+  get isRestored(): boolean {
+    this.ensureRestored();
+    return this.restored !== undefined;
+  }
+
+  /**
+   * Loads the saved result on first need (a view, Problems, an export), only while nothing new
+   * has arrived; listeners hear about it through one `onDidChange`.
+   */
+  ensureRestored(): void {
+    if (this.restoreChecked || this.disposed) return;
+    this.restoreChecked = true;
+    if (this.sourceNames.size > 0 || this.probe || !this.options.restore) return;
+    try {
+      this.restored = this.options.restore();
+    } catch {
+      this.restored = undefined; // a damaged saved value is no reason to fail the views
+    }
+    if (this.restored) this.changed(true);
+  }
+
+  /** New evidence or a reset replaces a restored result (the engine cannot resume from it). */
+  private dropRestored(): void {
+    this.restoreChecked = true;
+    this.restored = undefined;
   }
 
   private changed(urgent = false): void {

@@ -5,6 +5,7 @@ import { readSettings } from '../config';
 import type { Log } from '../log';
 import type { DiagnosisSession } from '../session';
 import { readLogFile } from './readLogFile';
+import { readSourceProfiles } from '../tail/tailSettings';
 
 /** What the guided Diagnose asks for; remembered per workspace (never the secret). */
 export interface DiagnoseChoice {
@@ -93,7 +94,10 @@ export async function diagnose(deps: DiagnoseDeps, preset?: DiagnoseChoice & { c
         deps.session.end(path);
       } else if (choice.logs.kind === 'ssh') {
         progress.report({ message: vscode.l10n.t('Starting to tail {0} over SSH…', choice.logs.name) });
-        await vscode.commands.executeCommand(COMMANDS.tailRemoteLog, { name: choice.logs.name });
+        // The tail command takes a profile of `oauthDebugger.sources` as `{ profile }` (TailRemoteArgs).
+        const tailing = await vscode.commands.executeCommand<string | undefined>(COMMANDS.tailRemoteLog, { profile: choice.logs.name });
+        // No name back: the tail did not start (its command already showed why). Without probe results there is nothing to show.
+        if (!tailing && !choice.target) return false;
       }
       return true;
     } catch (err) {
@@ -176,10 +180,8 @@ async function ask(deps: DiagnoseDeps): Promise<{ choice: DiagnoseChoice; secret
       const openLogs = vscode.workspace.textDocuments
         .filter((d) => d.uri.scheme === 'file' && (d.languageId === 'log' || /\.(log|txt)$/i.test(d.uri.fsPath)) && !recentFiles.includes(d.uri.fsPath))
         .map((d) => d.uri.fsPath);
-      const settings = vscode.workspace.getConfiguration('oauthDebugger');
-      // Workspace-defined SSH profiles are not offered in an untrusted workspace.
-      const sources = vscode.workspace.isTrusted ? settings.get<{ name: string; type: string }[]>('sources', []) :
-        (settings.inspect<{ name: string; type: string }[]>('sources')?.globalValue ?? []);
+      // The same profiles the tail command accepts (workspace-defined ones not in an untrusted workspace).
+      const sources = readSourceProfiles().profiles;
       const r = await pick<StepItem>({
         title: vscode.l10n.t('OAuth Diagnose: logs'), step, total,
         placeholder: vscode.l10n.t('Where are the server\'s logs?'),
