@@ -98,7 +98,9 @@ export async function ensureVsCodeServer() {
     // JOBS: node-gyp builds each native module with parallel make (the install is compile-bound).
     const env = node24Env(node, { JOBS: 'max' });
     try {
-      await run('npm', ['install', '--prefix', CS_PREFIX, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], { quiet: true, env, timeoutMs: 20 * 60_000 });
+      // OAUTH_HARNESS_IGNORE_SCRIPTS=1 reproduces npm skipping install scripts (tests the fallback below).
+      const ignoreScripts = process.env.OAUTH_HARNESS_IGNORE_SCRIPTS === '1' ? ['--ignore-scripts'] : [];
+      await run('npm', ['install', '--prefix', CS_PREFIX, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', ...ignoreScripts, `code-server@${CODE_SERVER_VERSION}`], { quiet: true, env, timeoutMs: 20 * 60_000 });
     } catch (e) {
       throw new HarnessSetupError(`npm install code-server@${CODE_SERVER_VERSION} failed: ${e.message}`);
     }
