@@ -38,7 +38,7 @@ test('untrusted-workspace restrictions name real settings', () => {
 test('view container, view and welcome content are wired', () => {
   assert.equal(pkg.contributes.viewsContainers.activitybar[0].id, VIEWS.container);
   assert.equal(pkg.contributes.views[VIEWS.container][0].id, VIEWS.flowTimeline);
-  const welcome = nls[pkg.contributes.viewsWelcome[0].contents.replace(/^%|%$/g, '')];
+  const welcome = nls[pkg.contributes.viewsWelcome[0].contents.replace(/^%|%$/g, '')] ?? '';
   assert.match(welcome, /command:oauthDebugger\.diagnose/);
   assert.match(welcome, /command:oauthDebugger\.tailLogFile/);
   assert.deepEqual(pkg.extensionKind, ['workspace']);
