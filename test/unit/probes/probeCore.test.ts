@@ -6,6 +6,7 @@ import { checkAsMetadata, checkProtectedResourceMetadata, parseJsonBody, parseOA
 import { findingForOAuthError } from '../../../src/core/probes/oauthErrors';
 import { renderCurl, shellQuote } from '../../../src/core/probes/curl';
 import { redactExchange } from '../../../src/core/probes/exchangeRedaction';
+import { redact } from '../../../src/core/redact/redact';
 
 const healthy = {
   issuer: 'https://as.example',
@@ -129,4 +130,9 @@ test('recorded exchanges are redacted: headers, form and JSON bodies, URLs; curl
   assert.ok(curl.includes("-H 'authorization: Basic [fp:"));
   assert.ok(!curl.includes('YXBwOnNlY3JldA=='));
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
+});
+
+test('redact: compound token names of registration and device flows are masked in plain text too', () => {
+  const out = redact('registration_access_token=abcdef123 initial_access_token: xyz987654 device_code=dc12345');
+  for (const s of ['abcdef123', 'xyz987654', 'dc12345']) assert.ok(!out.includes(s), out);
 });
