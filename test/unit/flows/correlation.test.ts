@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowAnalysis } from '../../../src/core/engine/flowAnalysis';
+import { FlowCorrelator } from '../../../src/core/flows/correlator';
+import type { TrackedEvent } from '../../../src/core/flows/eventFacts';
+import { resolveStage } from '../../../src/core/flows/eventFacts';
+import { eventFacts } from '../../../src/core/findings/tokenFacts';
 import type { OAuthEvent } from '../../../src/core/model';
 import { CHALLENGE, REDIRECT, code, ev, healthyFlow } from './eventBuilder';
 
@@ -50,6 +54,26 @@ test('app log and nginx log of the same requests merge into one flow without dou
   assert.equal(flows[0]!.events.length, 7);
   assert.equal(flows[0]!.status, 'ok');
   assert.deepEqual(findings, []);
+});
+
+test('the same request in two logs is recognised after a long run of one file cut the recent-request list', () => {
+  // The correlator skips its same-request search while every remembered request comes from the
+  // event's own file; this checks that shortcut follows the list as files alternate and it is cut.
+  const c = new FlowCorrelator();
+  let seq = 0;
+  const track = (e: OAuthEvent): TrackedEvent => {
+    const te: TrackedEvent = { ev: e, facts: eventFacts(e), seq: seq++, stage: resolveStage(e)! };
+    c.add(te);
+    return te;
+  };
+  for (const e of healthyFlow('laravel.log', 10, 0)) track(e);
+  for (let i = 0; i < 1100; i++) track(ev('access.log', 100 + i, 2000 + i, { format: 'nginx', method: 'POST', path: '/oauth/token', status: 200, clientId: `noise-${i}` }));
+  const app = healthyFlow('laravel.log', 5000, 4000, 'client-z', 'st-zzzzzzzzzzzz', 'def502zzzz').map(track);
+  const nginxToken = track(ev('access.log', 2002, 4007, { format: 'nginx', method: 'POST', path: '/oauth/token', status: 200, ip: '34.1.1.1' }));
+  assert.equal(nginxToken.sameRequestAs, app[3]!.seq);
+  // And the other way round: an app line after the nginx line of its request.
+  const appAgain = track(ev('laravel.log', 6000, 4007, { method: 'POST', path: '/oauth/token', status: 200, clientId: 'client-z' }));
+  assert.equal(appAgain.sameRequestAs, nginxToken.seq);
 });
 
 test('missing stages: a token exchange without a logged authorize still makes a flow', () => {
