@@ -138,6 +138,10 @@ describe('Guided Diagnose with an SSH profile', function () {
   });
   after(async () => {
     await vscode.commands.executeCommand(COMMANDS.stopTailing, { name: '*' });
+    // Leave no panel and no result behind: later suites start from a fresh window's state.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('the panel closed', () => api.panel() === undefined, 5000);
+    api.session.reset();
     await config().update('sources', undefined, vscode.ConfigurationTarget.Global);
     await config().update('ssh.path', undefined, vscode.ConfigurationTarget.Global);
   });
