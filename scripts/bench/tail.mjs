@@ -248,7 +248,7 @@ export { startSshd, sshdAvailable } from './test/peers/ssh/testSshd';`, '.bench/
       const mid = samples[2];
       const grew = end.heap - mid.heap;
       const snap = typeof eng.snapshot === 'function' ? eng.snapshot() : undefined;
-      console.log(`soak ${secs} s at ${rate} lines/s (${got} lines, ${got === i ? 'none lost' : `${i - got} missing`}${snap ? `; engine holds ${snap.stats.events} events, ${snap.flows.length} flows` : ''}): RSS ${start.rss.toFixed(1)} → ${end.rss.toFixed(1)} MB; heap after GC at 0/25/50/75/100 %: ${samples.map((x) => x.heap.toFixed(1)).join(' / ')} MB (the engine fills its maxEvents window first, then stays flat)`);
+      console.log(`soak ${secs} s at ${rate} lines/s (${got} lines, ${got === i ? 'none lost' : `${i - got} missing`}${snap ? `; engine stats: ${snap.stats.events} events, ${snap.flows.length} flows in snapshot` : ''}): RSS ${start.rss.toFixed(1)} → ${end.rss.toFixed(1)} MB; heap after GC at 0/25/50/75/100 %: ${samples.map((x) => x.heap.toFixed(1)).join(' / ')} MB (the engine fills its maxEvents window first, then stays flat)`);
       if (existsSync(file)) rmSync(file);
       results.push([`soak heap growth over the second half < 10 MB (${grew.toFixed(1)} MB)`, grew < 10 && got === i]);
     }
