@@ -134,7 +134,11 @@ export class FlowAnalysis {
 
   /** A flow dropped for space: judge it as finished and keep its findings (bounded). */
   private retire(state: FlowState): void {
-    const { findings } = this.analyse(state, true);
+    // Only the findings outlive a dropped flow, so its timeline is not built (unless cached).
+    const hit = this.cache.get(state.id);
+    const findings = hit && hit.version === state.version && hit.closed
+      ? hit.findings
+      : detectFlowFindings(state.id, orderedEvents(state), { codeTtlSeconds: this.codeTtlSeconds, closed: true });
     this.cache.delete(state.id);
     for (const f of findings) {
       if (this.retired.length < MAX_RETIRED_FINDINGS) this.retired.push(f);
