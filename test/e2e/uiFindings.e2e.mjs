@@ -42,7 +42,7 @@ async function openFinding(frame, id) {
   return finding;
 }
 
-describe('finding details in a real VS Code: redirect diff, PKCE side by side, Decode JWT from the timeline', function () {
+describe('finding details in a real VS Code: redirect diff, PKCE side by side, Decode JWT from the timeline, result kept over a reload', function () {
   this.timeout(180_000);
   /** @type {import('playwright-core').Page} */
   let page;
@@ -125,5 +125,19 @@ describe('finding details in a real VS Code: redirect diff, PKCE side by side, D
     assert.ok(await result.locator('.claims td code', { hasText: 'http://127.0.0.1:9' }).count(), 'iss claim in the claims table');
     await frame.locator('#decoder').scrollIntoViewIfNeeded();
     console.log(`      screenshot: ${await screenshot(page, 'ui-decode-jwt-from-line')}`);
+  });
+
+  it('after a window reload the sidebar tree still lists the flows, without a new Diagnose', async function () {
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    const item = page.locator('.part.activitybar [role="tab"][aria-label^="OAuth"], .part.activitybar .action-item a[aria-label^="OAuth"]').first();
+    await item.waitFor({ timeout: 30_000 });
+    await item.click();
+    // The tree is fed only by the session: flows here mean the saved result was restored.
+    const row = page.locator('.part.sidebar .monaco-list-row', { hasText: '9b1c4f2e' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    const badge = await page.locator('.part.activitybar .badge-content').allInnerTexts();
+    assert.ok(badge.some((b) => Number(b) >= 3), `failing-flows badge after reload: ${JSON.stringify(badge)}`);
+    console.log(`      screenshot: ${await screenshot(page, 'ui-tree-after-reload')}`);
   });
 });
