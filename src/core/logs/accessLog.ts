@@ -14,15 +14,33 @@ import { parseClfTime } from './timestamps';
 const Q = '"((?:[^"\\\\]|\\\\.){0,65536})"';
 const ACCESS_RE = new RegExp(`^(?:(\\S{1,255}) )?(\\S{1,64}) (\\S{1,64}) (\\S{1,256}) \\[([^\\]]{10,40})\\] ${Q} (\\d{3}|-) (\\d{1,15}|-)(?: ${Q}(?: ${Q})?)?(.{0,4096})$`);
 
+/**
+ * The last line matched, and its match: the streaming parser asks {@link isAccessLogLine} (format
+ * detection) and then {@link parseAccessLine} about the same line, and the regex is the costly
+ * part of both, so the second call reuses the first's work.
+ */
+let lastText: string | undefined;
+let lastMatch: RegExpExecArray | null = null;
+
+function accessMatch(text: string): RegExpExecArray | null {
+  if (text === lastText) return lastMatch;
+  // Huge lines are not kept alive by the cache.
+  if (text.length > 70_000) return ACCESS_RE.exec(text.slice(0, 70_000));
+  const m = ACCESS_RE.exec(text);
+  lastText = text;
+  lastMatch = m;
+  return m;
+}
+
 /** True when `text` looks like an access-log line. */
 export function isAccessLogLine(text: string): boolean {
-  return text.indexOf(' [') > 0 && text.indexOf('] "') > 0 && ACCESS_RE.test(text.length > 70_000 ? text.slice(0, 70_000) : text);
+  return text.indexOf(' [') > 0 && text.indexOf('] "') > 0 && accessMatch(text) !== null;
 }
 
 /** Reads one access-log line; null when it is not one. */
 export function parseAccessLine(text: string, opts: ParseOptions = {}): ParsedLine | null {
   if (text.indexOf('] "') < 0) return null;
-  const m = ACCESS_RE.exec(text.length > 70_000 ? text.slice(0, 70_000) : text);
+  const m = accessMatch(text);
   if (!m) return null;
   const ev: EventDraft = {};
   let ip = m[2]!;

@@ -7,8 +7,17 @@
 import type { FindingId } from '../catalog/findingIds';
 import type { OAuthEvent, SeenToken, Stage } from '../model';
 import { fingerprint, redact } from '../redact/redact';
+import { hash as oneShotHash } from 'node:crypto';
 import { s256Challenge } from '../checks/pkce';
 import { decodeJwt, findJwts } from '../jwt/decodeJwt';
+
+/**
+ * {@link s256Challenge} for the parsers' hot path: the one-shot `crypto.hash` (Node ≥ 20.12) is
+ * 2–3× faster than createHash under OpenSSL 3 and gives the same text (a test checks that).
+ */
+export function verifierS256(verifier: string): string {
+  return typeof oneShotHash === 'function' ? oneShotHash('sha256', verifier, 'base64url') : s256Challenge(verifier);
+}
 
 /** An event under construction: everything but the reference, format and message. */
 export type EventDraft = Omit<OAuthEvent, 'ref' | 'format' | 'message'>;
@@ -135,7 +144,7 @@ export function applyParam(ev: EventDraft, key: string, value: unknown): boolean
     case 'codeverifier':
       if (!ev.codeVerifier) {
         ev.codeVerifier = { fingerprint: fingerprint(v), preview: '', length: v.length, charsetOk: VERIFIER_CHARSET_RE.test(v) };
-        ev.codeVerifierS256 = s256Challenge(v);
+        ev.codeVerifierS256 = verifierS256(v);
       }
       return true;
     case 'code':
