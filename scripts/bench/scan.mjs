@@ -1,12 +1,13 @@
 // `npm run bench -- scan`: times `oauth-diagnose scan FILE --json` against `grep -c -i oauth FILE`
 // on the same realistic mixed log (most lines unrelated: nginx static assets and API calls, app
 // noise; about 3 % OAuth flows, some failing), at 100 MB and 1 GB, printing both throughputs, their
-// ratio and the scan's peak RSS (VmHWM from /proc). Targets: scan ≥ ½ grep's throughput, RSS < 150 MB.
+// ratio and the scan's peak RSS (GNU time's %M, else VmHWM from /proc), plus both CPU times and
+// the ratio per CPU second when /usr/bin/time is there (fairer on a shared machine). Targets: scan ≥ ½ grep's throughput, RSS < 150 MB.
 // Files are generated once into the git-ignored .bench/ and reused.
 // Env: BENCH_SCAN_SKIP_1GB=1 skips the 1 GB size (quick runs); BENCH_SCAN_SIZES=50,200 (MB) overrides.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -158,18 +159,28 @@ function ensureFile(mb) {
 
 // ——— measurement ———
 
-/** Runs a command, returns wall time (ms) and peak RSS (kB, from /proc VmHWM polling). */
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime = existsSync(GNU_TIME);
+
+/**
+ * Runs a command, returns wall time (ms), CPU time (user + system, ms; when GNU time is there) and
+ * peak RSS (kB). CPU time is the fairer figure on a shared machine: wall time also counts the time
+ * other processes held the cores. With GNU time the peak RSS is its %M (the child's own maxrss);
+ * without it, VmHWM polled from /proc.
+ */
 function timed(cmd, args) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
+    const timeFile = join(benchDir, `.time-${process.pid}`);
+    const [exe, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, cmd, ...args]] : [cmd, args];
     // stdout must be a pipe, not /dev/null: GNU grep stops at the first match when its output
     // is /dev/null (it then only needs the exit status), which would flatter its throughput.
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(exe, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', () => {});
     let hwm = 0;
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const poll = setInterval(() => {
+    const poll = hasGnuTime ? undefined : setInterval(() => {
       try {
         const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) hwm = Math.max(hwm, Number(m[1]));
@@ -179,8 +190,21 @@ function timed(cmd, args) {
     }, 20);
     child.on('error', reject);
     child.on('exit', (code) => {
-      clearInterval(poll);
-      resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, hwmKb: hwm, code, stderr });
+      if (poll) clearInterval(poll);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      let cpuMs;
+      if (hasGnuTime) {
+        try {
+          const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
+          const [u, sy, rss] = last.split(' ').map(Number);
+          cpuMs = (u + sy) * 1000;
+          hwm = rss;
+        } catch {
+          /* no figures */
+        }
+        rmSync(timeFile, { force: true });
+      }
+      resolve({ ms, cpuMs, hwmKb: hwm, code, stderr });
     });
   });
 }
@@ -202,6 +226,10 @@ async function measure(mb) {
   console.log(`${String(Math.round(sizeMb)).padStart(5)} MB  grep -c -i oauth: ${grepMbs.toFixed(0).padStart(5)} MB/s (${(grep.ms / 1000).toFixed(2)} s)  ` +
     `scan --json: ${scanMbs.toFixed(0).padStart(5)} MB/s (${(scan.ms / 1000).toFixed(2)} s)  ratio ${ratio.toFixed(2)} (target ≥ 0.50)  ` +
     `scan peak RSS ${rssMb.toFixed(0)} MB (target < 150)  [load avg ${loadavg()[0].toFixed(1)}, the two runs share the machine]`);
+  if (grep.cpuMs !== undefined && scan.cpuMs !== undefined && grep.cpuMs > 0 && scan.cpuMs > 0) {
+    console.log(`        per CPU second: grep ${(sizeMb / (grep.cpuMs / 1000)).toFixed(0)} MB/s (${(grep.cpuMs / 1000).toFixed(2)} s CPU)  ` +
+      `scan ${(sizeMb / (scan.cpuMs / 1000)).toFixed(0)} MB/s (${(scan.cpuMs / 1000).toFixed(2)} s CPU)  CPU ratio ${(grep.cpuMs / scan.cpuMs).toFixed(2)}`);
+  }
   return { ratio, rssMb };
 }
 
