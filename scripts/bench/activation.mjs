@@ -54,6 +54,8 @@ async function main() {
   const ext = join(extRoot, 'dist', 'extension.js');
   const sizes = {
     'dist/extension.js': kb(ext),
+    // Loaded on first need (a command, a log document, a panel to restore), not at activation.
+    'dist/host.js (lazy)': kb(join(extRoot, 'dist', 'host.js')),
     'dist/webview/panel.js': kb(join(extRoot, 'dist', 'webview', 'panel.js')),
     'dist/oauth-flow-debugger.vsix': kb(vsix),
   };

@@ -2,20 +2,13 @@ import * as vscode from 'vscode';
 import { MAX_LINE_CHARS } from '../../core/lines';
 import { parseLine } from '../../core/logs/parseLine';
 import { SETTINGS_PREFIX } from '../../shared/commandIds';
-import { readSettings } from '../config';
+import { logDocumentSelector } from './logDocuments';
 import type { DiagnosisSession } from '../session';
 import { stageLabel } from '../tree/flowTimelineProvider';
 import { buildHoverMarkdown, HOVER_COMMANDS } from './hoverModel';
-import type { HoverCatalogText } from './hoverModel';
 
-/** The documents that get hovers and diagnostics: `log` files, untitled editors, configured globs. */
-export function logDocumentSelector(): vscode.DocumentSelector {
-  return [
-    { language: 'log' },
-    { scheme: 'untitled' },
-    ...readSettings().hoverGlobs.map((pattern) => ({ pattern })),
-  ];
-}
+export { logDocumentSelector };
+import type { HoverCatalogText } from './hoverModel';
 
 /** The name a document's lines carry as `source`: its path for files, its URI otherwise. */
 export function documentSource(doc: vscode.TextDocument): string {
