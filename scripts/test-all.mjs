@@ -51,6 +51,8 @@ const tiers = [
   { name: 'peers', skip: !hasTests(join(ROOT, 'test', 'peers')) && 'no tests in test/peers', run: () => exec(npm, ['run', '--silent', 'test:peers']) },
   { name: 'build', run: () => exec(npm, ['run', '--silent', 'build']) },
   { name: 'integration', needsHarness: true, run: () => exec(process.execPath, [join(ROOT, 'scripts', 'test-integration.mjs'), '--no-build']) },
+  // The same tier with workspace trust enabled and a hostile, untrusted workspace (test/integration/untrusted/).
+  { name: 'untrusted', needsHarness: true, run: () => exec(process.execPath, [join(ROOT, 'scripts', 'test-integration.mjs'), '--no-build', '--untrusted']) },
   { name: 'e2e', needsHarness: true, run: () => exec(process.execPath, [join(ROOT, 'scripts', 'test-e2e.mjs')]) },
 ];
 

@@ -57,7 +57,11 @@ export async function run(): Promise<void> {
     const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
     const grep = process.env.OAUTH_TEST_GREP;
     if (grep) mocha.grep(grep);
-    const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+    // test/integration/untrusted/*.test.ts (compiled flat to `untrusted-*.test.js`) need an
+    // untrusted workspace with hostile settings: they run only in the launcher's --untrusted mode,
+    // and that mode runs only them.
+    const untrusted = process.env.OAUTH_TEST_MODE === 'untrusted';
+    const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && f.startsWith('untrusted-') === untrusted).sort();
     if (files.length === 0) throw new Error(`no compiled *.test.js files next to ${__filename}`);
     for (const f of files) mocha.addFile(path.join(__dirname, f));
     await mocha.loadFilesAsync();
