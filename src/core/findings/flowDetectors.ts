@@ -34,6 +34,21 @@ interface FlowView {
   codeTokens: TrackedEvent[];
   api: TrackedEvent[];
   opts: DetectOptions;
+  /** sameExchange results per token event, and the index that finds their candidates (built on first use). */
+  exchanges?: Map<TrackedEvent, TrackedEvent[]>;
+  tokenIndex?: TokenIndex;
+}
+
+/**
+ * Lookups over the flow's token events so sameExchange does not scan them all for every event
+ * (quadratic in a flow with thousands of exchanges): by time (sorted), by requestId, and by the
+ * cross-source merge links. Candidates are then judged by the same predicate as before.
+ */
+interface TokenIndex {
+  byTime: TrackedEvent[];
+  byRequestId: Map<string, TrackedEvent[]>;
+  bySeq: Map<number, TrackedEvent>;
+  bySameRequestAs: Map<number, TrackedEvent[]>;
 }
 
 /** All findings of one flow. */
@@ -494,9 +509,54 @@ function incomplete(c: FindingCollector, view: FlowView): void {
  * parameters, the error line the server logged for it, the proxy's access-log line.
  */
 function sameExchange(view: FlowView, te: TrackedEvent): TrackedEvent[] {
-  return view.tokens
+  const memo = (view.exchanges ??= new Map());
+  const hit = memo.get(te);
+  if (hit) return hit;
+  // Every event the predicate below can accept is among these candidates: itself, a merge link,
+  // the same requestId, or a time within 2 s (sameRequest's own window is 1 s).
+  const idx = (view.tokenIndex ??= indexTokens(view.tokens));
+  const candidates = new Set<TrackedEvent>([te]);
+  if (te.sameRequestAs !== undefined) {
+    const o = idx.bySeq.get(te.sameRequestAs);
+    if (o) candidates.add(o);
+  }
+  for (const o of idx.bySameRequestAs.get(te.seq) ?? []) candidates.add(o);
+  if (te.ev.requestId) for (const o of idx.byRequestId.get(te.ev.requestId) ?? []) candidates.add(o);
+  const t = te.ev.time;
+  if (t !== undefined && Number.isFinite(t)) {
+    const times = idx.byTime;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]!.ev.time! < t - 2000) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < times.length && times[i]!.ev.time! <= t + 2000; i++) candidates.add(times[i]!);
+  }
+  const result = [...candidates]
     .filter((o) => o === te || sameRequest(o, te) || (o.ev.time !== undefined && te.ev.time !== undefined && Math.abs(o.ev.time - te.ev.time) <= 2000 && !(o.ev.code && te.ev.code && o.ev.code.fingerprint !== te.ev.code.fingerprint) && !outcomesConflict(o, te)))
     .sort((a, b) => Math.abs(a.seq - te.seq) - Math.abs(b.seq - te.seq) || b.seq - a.seq);
+  memo.set(te, result);
+  return result;
+}
+
+function indexTokens(tokens: TrackedEvent[]): TokenIndex {
+  const idx: TokenIndex = { byTime: [], byRequestId: new Map(), bySeq: new Map(), bySameRequestAs: new Map() };
+  for (const o of tokens) {
+    idx.bySeq.set(o.seq, o);
+    if (o.ev.time !== undefined && Number.isFinite(o.ev.time)) idx.byTime.push(o);
+    if (o.ev.requestId) push(idx.byRequestId, o.ev.requestId, o);
+    if (o.sameRequestAs !== undefined) push(idx.bySameRequestAs, o.sameRequestAs, o);
+  }
+  idx.byTime.sort((a, b) => a.ev.time! - b.ev.time!);
+  return idx;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 /** One request cannot have both succeeded and failed. */
@@ -551,11 +611,18 @@ function sameRequest(a: TrackedEvent, b: TrackedEvent): boolean {
 
 function codeIssue(view: FlowView, te: TrackedEvent): TrackedEvent | undefined {
   const fp = exchangeField(view, te, (e) => e.code)?.fingerprint;
-  const before = view.ordered.slice(0, view.ordered.indexOf(te));
-  const withCode = before.filter((o) => o.stage !== 'token' && o.ev.code && (!fp || o.ev.code.fingerprint === fp) && o.ev.time !== undefined);
-  if (withCode.length) return withCode[0];
-  const cb = before.filter((o) => (o.stage === 'callback' || o.stage === 'consent') && o.ev.time !== undefined && !isFailure(o.ev));
-  return cb[cb.length - 1];
+  // The first code-bearing event before `te`, else the last successful callback/consent before it.
+  const end = view.ordered.indexOf(te);
+  const n = end < 0 ? view.ordered.length - 1 : end;
+  for (let i = 0; i < n; i++) {
+    const o = view.ordered[i]!;
+    if (o.stage !== 'token' && o.ev.code && (!fp || o.ev.code.fingerprint === fp) && o.ev.time !== undefined) return o;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const o = view.ordered[i]!;
+    if ((o.stage === 'callback' || o.stage === 'consent') && o.ev.time !== undefined && !isFailure(o.ev)) return o;
+  }
+  return undefined;
 }
 
 function pick<T>(events: TrackedEvent[], get: (e: OAuthEvent) => T | undefined): { te: TrackedEvent; value: T } | undefined {
@@ -569,8 +636,16 @@ function pick<T>(events: TrackedEvent[], get: (e: OAuthEvent) => T | undefined):
 
 function pickBefore<T>(events: TrackedEvent[], te: TrackedEvent, get: (e: OAuthEvent) => T | undefined): { te: TrackedEvent; value: T } | undefined {
   const t = te.ev.time;
-  const before = events.filter((e) => e.seq < te.seq || (t !== undefined && e.ev.time !== undefined && e.ev.time <= t));
-  return pick(before.length ? before : events, get);
+  // pick() over the events before `te` (from the newest back), or over all when none is before.
+  let anyBefore = false;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (!(e.seq < te.seq || (t !== undefined && e.ev.time !== undefined && e.ev.time <= t))) continue;
+    anyBefore = true;
+    const v = get(e.ev);
+    if (v !== undefined && v !== '') return { te: e, value: v };
+  }
+  return anyBefore ? undefined : pick(events, get);
 }
 
 function notRegistered(ev: OAuthEvent): boolean {
