@@ -37,6 +37,25 @@ interface FlowView {
   /** sameExchange results per token event, and the index that finds their candidates (built on first use). */
   exchanges?: Map<TrackedEvent, TrackedEvent[]>;
   tokenIndex?: TokenIndex;
+  /** The first code exchange that logged a redirect_uri (null: none did), looked up once. */
+  firstTokenRedirectUri?: string | null;
+  /** Whether any authorize event has a challenge (else pickBefore need not scan them per exchange). */
+  anyChallenge?: boolean;
+  /** pickBefore lookups over view.authorize, per field (built on first use). */
+  beforeIndex?: Map<string, BeforeIndex>;
+}
+
+/**
+ * Answers pickBefore over view.authorize in O(log n): the newest (highest index) event with a
+ * value among those with a lower seq, or with a time at or before the exchange's.
+ */
+interface BeforeIndex {
+  /** Events with a value, by seq; prefix maximum of their index in view.authorize. */
+  bySeq: { key: number; best: number }[];
+  /** Events with a value and a time, by time; prefix maximum of their index. */
+  byTime: { key: number; best: number }[];
+  minSeq: number;
+  minTime: number | undefined;
 }
 
 /**
@@ -348,8 +367,9 @@ function offlineAccess(c: FindingCollector, view: FlowView, te: TrackedEvent): v
 }
 
 function redirectDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEvent; detail: string; data: Record<string, unknown> } | undefined {
-  const tokenUri = exchangeField(view, te, (e) => e.redirectUri) ?? view.codeTokens.find((t) => t.ev.redirectUri)?.ev.redirectUri;
-  const auth = pickBefore(view.authorize, te, (e) => e.redirectUri);
+  view.firstTokenRedirectUri ??= view.codeTokens.find((t) => t.ev.redirectUri)?.ev.redirectUri ?? null;
+  const tokenUri = exchangeField(view, te, (e) => e.redirectUri) ?? view.firstTokenRedirectUri ?? undefined;
+  const auth = pickAuthorizeBefore(view, te, 'redirectUri', (e) => e.redirectUri);
   if (!tokenUri || !auth) return undefined;
   const cmp = compareRedirectUris(auth.value, tokenUri);
   if (cmp.equal) return undefined;
@@ -362,7 +382,7 @@ function redirectDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEve
 
 function clientDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEvent; detail: string; data: Record<string, unknown>; whitespace: boolean } | undefined {
   const tokenClient = exchangeField(view, te, (e) => e.clientId);
-  const auth = pickBefore(view.authorize, te, (e) => e.clientId);
+  const auth = pickAuthorizeBefore(view, te, 'clientId', (e) => e.clientId);
   if (tokenClient === undefined || !auth || auth.value === tokenClient) return undefined;
   const whitespace = cleanId(auth.value) === cleanId(tokenClient);
   return {
@@ -376,7 +396,8 @@ function clientDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEvent
 }
 
 function pkceDiff(view: FlowView, te: TrackedEvent): { id: FindingId; detail: string; authorize?: TrackedEvent } | undefined {
-  const auth = pickBefore(view.authorize, te, (e) => e.codeChallenge);
+  view.anyChallenge ??= view.authorize.some((e) => e.ev.codeChallenge !== undefined && e.ev.codeChallenge !== '');
+  const auth = view.anyChallenge ? pickBefore(view.authorize, te, (e) => e.codeChallenge) : undefined;
   const verifier = exchangeField(view, te, (e) => e.codeVerifier);
   const computed = exchangeField(view, te, (e) => e.codeVerifierS256);
   if (verifier && (verifier.length < 43 || verifier.length > 128 || !verifier.charsetOk)) {
@@ -632,6 +653,56 @@ function pick<T>(events: TrackedEvent[], get: (e: OAuthEvent) => T | undefined):
     if (v !== undefined && v !== '') return { te: e, value: v };
   }
   return undefined;
+}
+
+/** pickBefore(view.authorize, te, get), through an index built once per field. */
+function pickAuthorizeBefore<T>(view: FlowView, te: TrackedEvent, field: string, get: (e: OAuthEvent) => T | undefined): { te: TrackedEvent; value: T } | undefined {
+  const events = view.authorize;
+  const map = (view.beforeIndex ??= new Map());
+  let idx = map.get(field);
+  if (!idx) {
+    const withValue: number[] = [];
+    let minSeq = Infinity;
+    let minTime: number | undefined;
+    events.forEach((e, i) => {
+      if (e.seq < minSeq) minSeq = e.seq;
+      if (e.ev.time !== undefined && !Number.isNaN(e.ev.time) && (minTime === undefined || e.ev.time < minTime)) minTime = e.ev.time;
+      const v = get(e.ev);
+      if (v !== undefined && v !== '') withValue.push(i);
+    });
+    const prefix = (list: { key: number; i: number }[]): { key: number; best: number }[] => {
+      list.sort((a, b) => a.key - b.key);
+      let best = -1;
+      return list.map((x) => ({ key: x.key, best: (best = Math.max(best, x.i)) }));
+    };
+    idx = {
+      bySeq: prefix(withValue.map((i) => ({ key: events[i]!.seq, i }))),
+      byTime: prefix(withValue.filter((i) => events[i]!.ev.time !== undefined && !Number.isNaN(events[i]!.ev.time)).map((i) => ({ key: events[i]!.ev.time!, i }))),
+      minSeq,
+      minTime,
+    };
+    map.set(field, idx);
+  }
+  const t = te.ev.time;
+  const anyBefore = idx.minSeq < te.seq || (t !== undefined && idx.minTime !== undefined && idx.minTime <= t);
+  if (!anyBefore) return pick(events, get);
+  // Highest index with key < seq (bySeq) or key <= t (byTime).
+  const best = Math.max(lastBest(idx.bySeq, (k) => k < te.seq), t === undefined ? -1 : lastBest(idx.byTime, (k) => k <= t));
+  if (best < 0) return undefined;
+  const e = events[best]!;
+  return { te: e, value: get(e.ev) as T };
+}
+
+/** The prefix maximum at the last entry whose key passes `ok` (keys ascending, ok monotone), or -1. */
+function lastBest(list: { key: number; best: number }[], ok: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(list[mid]!.key)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? -1 : list[lo - 1]!.best;
 }
 
 function pickBefore<T>(events: TrackedEvent[], te: TrackedEvent, get: (e: OAuthEvent) => T | undefined): { te: TrackedEvent; value: T } | undefined {
