@@ -43,6 +43,18 @@ interface FlowView {
   anyChallenge?: boolean;
   /** pickBefore lookups over view.authorize, per field (built on first use). */
   beforeIndex?: Map<string, BeforeIndex>;
+  /** codeIssue lookups over view.ordered (built on first use). */
+  issueIndex?: IssueIndex;
+}
+
+/** Positions in view.ordered that codeIssue looks for, so it does not scan the flow per exchange. */
+interface IssueIndex {
+  position: Map<TrackedEvent, number>;
+  /** First position of a timed, non-token event carrying a code: any code, and per fingerprint. */
+  firstWithCode: number;
+  firstWithCodeByFp: Map<string, number>;
+  /** Positions (ascending) of timed, not-failed callback/consent events. */
+  callbacks: number[];
 }
 
 /**
@@ -633,17 +645,34 @@ function sameRequest(a: TrackedEvent, b: TrackedEvent): boolean {
 function codeIssue(view: FlowView, te: TrackedEvent): TrackedEvent | undefined {
   const fp = exchangeField(view, te, (e) => e.code)?.fingerprint;
   // The first code-bearing event before `te`, else the last successful callback/consent before it.
-  const end = view.ordered.indexOf(te);
+  const idx = (view.issueIndex ??= indexIssues(view.ordered));
+  const end = idx.position.get(te) ?? -1;
   const n = end < 0 ? view.ordered.length - 1 : end;
-  for (let i = 0; i < n; i++) {
-    const o = view.ordered[i]!;
-    if (o.stage !== 'token' && o.ev.code && (!fp || o.ev.code.fingerprint === fp) && o.ev.time !== undefined) return o;
+  const first = fp ? idx.firstWithCodeByFp.get(fp) ?? -1 : idx.firstWithCode;
+  if (first >= 0 && first < n) return view.ordered[first];
+  const cbs = idx.callbacks;
+  let lo = 0;
+  let hi = cbs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cbs[mid]! < n) lo = mid + 1;
+    else hi = mid;
   }
-  for (let i = n - 1; i >= 0; i--) {
-    const o = view.ordered[i]!;
-    if ((o.stage === 'callback' || o.stage === 'consent') && o.ev.time !== undefined && !isFailure(o.ev)) return o;
-  }
-  return undefined;
+  return lo > 0 ? view.ordered[cbs[lo - 1]!] : undefined;
+}
+
+function indexIssues(ordered: TrackedEvent[]): IssueIndex {
+  const idx: IssueIndex = { position: new Map(), firstWithCode: -1, firstWithCodeByFp: new Map(), callbacks: [] };
+  ordered.forEach((o, i) => {
+    // indexOf semantics: the first position of an event.
+    if (!idx.position.has(o)) idx.position.set(o, i);
+    if (o.stage !== 'token' && o.ev.code && o.ev.time !== undefined) {
+      if (idx.firstWithCode < 0) idx.firstWithCode = i;
+      if (!idx.firstWithCodeByFp.has(o.ev.code.fingerprint)) idx.firstWithCodeByFp.set(o.ev.code.fingerprint, i);
+    }
+    if ((o.stage === 'callback' || o.stage === 'consent') && o.ev.time !== undefined && !isFailure(o.ev)) idx.callbacks.push(i);
+  });
+  return idx;
 }
 
 function pick<T>(events: TrackedEvent[], get: (e: OAuthEvent) => T | undefined): { te: TrackedEvent; value: T } | undefined {
