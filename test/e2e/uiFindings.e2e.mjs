@@ -136,7 +136,12 @@ describe('finding details in a real VS Code: redirect diff, PKCE side by side, D
     // The tree is fed only by the session: flows here mean the saved result was restored.
     const row = page.locator('.part.sidebar .monaco-list-row', { hasText: '9b1c4f2e' }).first();
     await row.waitFor({ timeout: 30_000 });
-    const badge = await page.locator('.part.activitybar .badge-content').allInnerTexts();
+    // The badge is rendered by the workbench after the tree's rows: poll for it, don't race it.
+    let badge = [];
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await page.waitForTimeout(250)) {
+      badge = await page.locator('.part.activitybar .badge-content').allInnerTexts();
+      if (badge.some((b) => Number(b) >= 3)) break;
+    }
     assert.ok(badge.some((b) => Number(b) >= 3), `failing-flows badge after reload: ${JSON.stringify(badge)}`);
     console.log(`      screenshot: ${await screenshot(page, 'ui-tree-after-reload')}`);
   });
