@@ -10,9 +10,9 @@
  */
 import { registerSubcommand } from './main';
 import { httpUrl, parseArgs, parseMs, secretFromEnv, UsageError } from './probeArgs';
+import { runReportCommand } from './reportCommand';
 import { runLiveFlow } from '../probes/liveFlow';
 import type { LiveFlowOptions } from '../probes/liveFlow';
-import { renderProbeJson, renderProbeText } from '../core/probes/probeReportRender';
 
 const SPEC = {
   values: ['--client-id', '--client-secret-env', '--redirect-uri', '--port', '--callback-path', '--scope', '--resource', '--api-url', '--wait', '--timeout', '--ca-file', '--exchange-delay'],
@@ -56,34 +56,12 @@ export function parseLiveArgs(args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 export async function runLiveCommand(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseLiveArgs(args);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(`oauth-diagnose live: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  const ac = new AbortController();
-  const onSigint = (): void => ac.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    const report = await runLiveFlow(parsed.opts, {
-      signal: ac.signal,
-      openBrowser: async (url) => {
-        err(`\nOpen this URL in a browser and log in (Ctrl-C cancels):\n\n  ${url}\n\nWaiting for the browser to come back to the callback…\n`);
-      },
-    });
-    out(parsed.json ? renderProbeJson(report, { live: true }) : renderProbeText(report));
-    return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
-  } catch (e) {
-    err(`oauth-diagnose live: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  return runReportCommand('live', () => parseLiveArgs(args), (parsed, signal) => runLiveFlow(parsed.opts, {
+    signal,
+    openBrowser: async (url) => {
+      err(`\nOpen this URL in a browser and log in (Ctrl-C cancels):\n\n  ${url}\n\nWaiting for the browser to come back to the callback…\n`);
+    },
+  }), { out, err, live: true });
 }
 
 registerSubcommand('live', runLiveCommand);

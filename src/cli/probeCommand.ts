@@ -6,9 +6,9 @@
  */
 import { registerSubcommand } from './main';
 import { httpUrl, parseArgs, parseMs, secretFromEnv, UsageError } from './probeArgs';
+import { runReportCommand } from './reportCommand';
 import { runProbes } from '../probes/runProbes';
 import type { ProbeOptions } from '../probes/runProbes';
-import { renderProbeJson, renderProbeText } from '../core/probes/probeReportRender';
 
 const SPEC = {
   values: ['--client-id', '--client-secret-env', '--redirect-uri', '--scope', '--timeout', '--ca-file'],
@@ -41,29 +41,7 @@ export function parseProbeArgs(args: string[], env: NodeJS.ProcessEnv = process.
 }
 
 export async function runProbeCommand(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseProbeArgs(args);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(`oauth-diagnose probe: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  const ac = new AbortController();
-  const onSigint = (): void => ac.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    const report = await runProbes(parsed.opts, { signal: ac.signal });
-    out(parsed.json ? renderProbeJson(report) : renderProbeText(report));
-    return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
-  } catch (e) {
-    err(`oauth-diagnose probe: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  return runReportCommand('probe', () => parseProbeArgs(args), (parsed, signal) => runProbes(parsed.opts, { signal }), { out, err });
 }
 
 registerSubcommand('probe', runProbeCommand);
