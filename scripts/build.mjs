@@ -2,7 +2,8 @@
 // external), the webview (browser, iife) and the CLI (node, cjs, with a shebang).
 // `--production` minifies and drops source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readFileSync, chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { compileWat } from './wat.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -32,14 +33,21 @@ function copyCodicons() {
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 }
 
+/** The CLI's SIMD line gate (src/cli/candidateScan.wat), loaded by dist/cli.js from next to it. */
+async function buildWasm() {
+  mkdirSync('dist', { recursive: true });
+  writeFileSync('dist/candidateScan.wasm', await compileWat('src/cli/candidateScan.wat'));
+}
+
 if (watch) {
   copyCodicons();
+  await buildWasm();
   for (const t of targets) await (await esbuild.context(t)).watch();
   console.log('watching…');
 } else {
   const started = Date.now();
-  await Promise.all(targets.map((t) => esbuild.build(t)));
+  await Promise.all([...targets.map((t) => esbuild.build(t)), buildWasm()]);
   chmodSync('dist/cli.js', 0o755);
   copyCodicons();
-  console.log(`built ${targets.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  console.log(`built ${targets.length} bundles and candidateScan.wasm in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -21,6 +21,13 @@
 export const CANDIDATE_PATTERN =
   'auth|token|grant|client|invalid|denied|regist|well-known|code[_=]|consent|interaction|login|userinfo';
 
+/**
+ * The same stems as a list, for the byte-level gate of `oauth-diagnose scan`
+ * (src/cli/candidateScan.wat), which folds case by setting bit 0x20: a test checks that each
+ * stem matches {@link CANDIDATE_PATTERN} and that the pattern names no other.
+ */
+export const CANDIDATE_STEMS: readonly string[] = ['auth', 'token', 'grant', 'client', 'invalid', 'denied', 'regist', 'well-known', 'code_', 'code=', 'consent', 'interaction', 'login', 'userinfo'];
+
 const CANDIDATE_RE = new RegExp(CANDIDATE_PATTERN, 'i');
 
 /**

@@ -23,91 +23,140 @@ function file(content: string | Buffer): string {
   return p;
 }
 
-async function read(p: string, opts: Parameters<typeof readFileLines>[2] = {}): Promise<{ lines: SourceLine[]; stats: Awaited<ReturnType<typeof readFileLines>> }> {
-  const lines: SourceLine[] = [];
-  const stats = await readFileLines(p, (l) => lines.push(l), opts);
-  return { lines, stats };
+/** The SIMD gate as the build makes it (dist/candidateScan.wasm), compiled from the source here. */
+const simdGate: Promise<WebAssembly.Module> = import('../../../scripts/wat.mjs').then(async (m: { compileWat: (p: string) => Promise<Uint8Array> }) =>
+  new WebAssembly.Module(await m.compileWat(join(__dirname, '../../../src/cli/candidateScan.wat'))));
+
+// Every test runs twice: with the JavaScript regex over each chunk, and with the SIMD gate.
+for (const gateName of ['regex', 'SIMD gate'] as const) {
+  async function read(p: string, opts: Parameters<typeof readFileLines>[2] = {}): Promise<{ lines: SourceLine[]; stats: Awaited<ReturnType<typeof readFileLines>> }> {
+    const lines: SourceLine[] = [];
+    const stats = await readFileLines(p, (l) => lines.push(l), { gate: gateName === 'regex' ? 'regex' : await simdGate, ...opts });
+    return { lines, stats };
+  }
+
+  const WORDS = ['GET /static/app.js 200', 'POST /oauth/token 400 invalid_grant', 'user viewed dashboard', 'client_id=abc', 'Bearer eyJx', 'cache miss', '[2026-01-01 10:00:00] local.INFO: ok', 'AuthCodeGrant', 'ünïcödé token'];
+
+  test(`${gateName}: candidate lines and their numbers match a naive split, for any content and chunk size`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 40 }).map((s) => s.replace(/[\r\n\0]/g, ' '))), { maxLength: 120 }),
+        fc.boolean(),
+        fc.integer({ min: 65536, max: 200000 }),
+        async (lines, trailingNewline, chunk) => {
+          const content = lines.join('\n') + (trailingNewline && lines.length ? '\n' : '');
+          const p = file(content);
+          const { lines: got, stats } = await read(p, { chunkBytes: chunk, sampleLines: 0 });
+          const expected = content.split('\n').map((text, i) => ({ text, line: i + 1 }));
+          // A final newline ends the last line; it does not start another one.
+          if (content === '' || content.endsWith('\n')) expected.pop();
+          assert.equal(stats.lines, expected.length);
+          assert.deepEqual(got.map((l) => [l.line, l.text]), expected.filter((e) => isCandidateLine(e.text)).map((e) => [e.line, e.text]));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  test(`${gateName}: small chunks: lines straddling chunk borders are read whole with the right numbers`, async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `line ${i} POST /oauth/token client_id=c${i}` : `line ${i} ${'x'.repeat(i % 300)}`));
+    const p = file(lines.join('\n') + '\n');
+    const { lines: got, stats } = await read(p, { chunkBytes: 65536, sampleLines: 0 });
+    assert.equal(stats.lines, 5000);
+    assert.deepEqual(got.map((l) => l.line), lines.map((_, i) => i + 1).filter((i) => (i - 1) % 7 === 0));
+    for (const l of got) assert.equal(l.text, lines[l.line - 1]);
+  });
+
+  test(`${gateName}: CRLF endings, the first lines handed on whatever they hold, empty file`, async () => {
+    const { lines } = await read(file('hello\r\nPOST /oauth/token 200\r\n'), { sampleLines: 1 });
+    assert.deepEqual(lines.map((l) => l.text), ['hello', 'POST /oauth/token 200']);
+    const empty = await read(file(''));
+    assert.equal(empty.stats.lines, 0);
+    assert.deepEqual(empty.lines, []);
+  });
+
+  test(`${gateName}: a 10 MB line is cut at MAX_LINE_CHARS and flagged; the next line keeps its number`, async () => {
+    const huge = 'token=' + 'a'.repeat(10 * 1024 * 1024);
+    const p = file(`first oauth line\n${huge}\nlast oauth line\n`);
+    const { lines, stats } = await read(p, { sampleLines: 0 });
+    assert.equal(stats.lines, 3);
+    assert.equal(stats.truncated, 1);
+    assert.deepEqual(lines.map((l) => [l.line, l.text.length, l.truncated ?? false]), [[1, 16, false], [2, MAX_LINE_CHARS, true], [3, 15, false]]);
+  });
+
+  test(`${gateName}: binary data and invalid UTF-8 are skipped and counted, text around them is kept`, async () => {
+    const bin = Buffer.concat([Buffer.from('oauth ok 1\n'), Buffer.from([0x6f, 0x61, 0x75, 0x74, 0x68, 0x00, 0x01, 0x02, 0x0a]), Buffer.from([0x74, 0x6f, 0x6b, 0x65, 0x6e, 0xff, 0xfe, 0x0a]), Buffer.from('oauth ok 4\n')]);
+    const { lines, stats } = await read(file(bin), { sampleLines: 0 });
+    assert.equal(stats.notText, 2);
+    assert.deepEqual(lines.map((l) => [l.line, l.text]), [[1, 'oauth ok 1'], [4, 'oauth ok 4']]);
+  });
+
+  test(`${gateName}: a file that grows while it is read is read to its end as found, and the read ends`, async () => {
+    const p = file('POST /oauth/token 200\n'.repeat(50_000));
+    let appended = false;
+    const { stats } = await read(p, {
+      chunkBytes: 65536,
+      sampleLines: 0,
+    }).then(async (r) => r);
+    assert.equal(stats.lines, 50_000);
+    // Grow it during a second read: the reader picks up what was appended before it reached the end.
+    const lines: SourceLine[] = [];
+    const reading = readFileLines(p, (l) => {
+      lines.push(l);
+      if (!appended && lines.length === 10) {
+        appended = true;
+        appendFileSync(p, 'POST /oauth/token 500\n'.repeat(10));
+      }
+    }, { chunkBytes: 65536, sampleLines: 0, gate: gateName === 'regex' ? 'regex' : await simdGate });
+    const s2 = await reading;
+    assert.equal(s2.lines, 50_010);
+    assert.equal(lines[lines.length - 1]!.text, 'POST /oauth/token 500');
+  });
+
+  test(`${gateName}: input errors reject with a plain message`, async () => {
+    await assert.rejects(readFileLines(join(dir, 'missing.log'), () => {}), /ENOENT/);
+    await assert.rejects(readFileLines(dir, () => {}), /directory|EISDIR/);
+  });
 }
 
-const WORDS = ['GET /static/app.js 200', 'POST /oauth/token 400 invalid_grant', 'user viewed dashboard', 'client_id=abc', 'Bearer eyJx', 'cache miss', '[2026-01-01 10:00:00] local.INFO: ok', 'AuthCodeGrant', 'ünïcödé token'];
-
-test('candidate lines and their numbers match a naive split, for any content and chunk size', async () => {
+test('the SIMD gate hands on exactly what the regex path does: same lines, numbers, cuts and entry boundaries', async () => {
+  const gate = await simdGate;
+  // Stems in any case and place, near misses, entry openers, CR, long lines, non-ASCII.
+  const piece = fc.oneof(
+    fc.constantFrom('auth', 'TOKEN', 'Grant', 'cLiEnT', 'invalid', 'DENIED', 'regist', 'Well-Known', 'code_', 'CODE=', 'code-', 'consent', 'interACTION', 'login', 'userinfo', 'user_id', 'inter-var', 'tok', 'welL_known', 'cod=e'),
+    fc.constantFrom('[2026-11-28 10:00:00] local.INFO: ', '[x', ' ', '\r', 'é', '日本', '\x7f', 'GET /static/app.js 200 '),
+    fc.string({ maxLength: 30 }).map((x) => x.replace(/[\n\0]/g, ' ')),
+    fc.integer({ min: 1, max: 3000 }).map((n) => 'x'.repeat(n)),
+  );
+  const line = fc.array(piece, { maxLength: 8 }).map((ps) => ps.join(''));
   await fc.assert(
-    fc.asyncProperty(
-      fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 40 }).map((s) => s.replace(/[\r\n\0]/g, ' '))), { maxLength: 120 }),
-      fc.boolean(),
-      fc.integer({ min: 65536, max: 200000 }),
-      async (lines, trailingNewline, chunk) => {
-        const content = lines.join('\n') + (trailingNewline && lines.length ? '\n' : '');
-        const p = file(content);
-        const { lines: got, stats } = await read(p, { chunkBytes: chunk, sampleLines: 0 });
-        const expected = content.split('\n').map((text, i) => ({ text, line: i + 1 }));
-        // A final newline ends the last line; it does not start another one.
-        if (content === '' || content.endsWith('\n')) expected.pop();
-        assert.equal(stats.lines, expected.length);
-        assert.deepEqual(got.map((l) => [l.line, l.text]), expected.filter((e) => isCandidateLine(e.text)).map((e) => [e.line, e.text]));
-      },
-    ),
-    { numRuns: 60 },
+    fc.asyncProperty(fc.array(line, { maxLength: 150 }), fc.integer({ min: 16 * 1024, max: 70 * 1024 }), fc.integer({ min: 0, max: 3 }), async (ls, chunk, sample) => {
+      const p = file(ls.join('\n') + '\n');
+      const run = async (g: 'regex' | WebAssembly.Module): Promise<unknown[]> => {
+        const seen: unknown[] = [];
+        const stats = await readFileLines(p, (l) => seen.push([l.line, l.text, l.truncated ?? false]), { gate: g, chunkBytes: chunk, sampleLines: sample, onBoundary: () => seen.push('boundary') });
+        seen.push(stats);
+        return seen;
+      };
+      assert.deepEqual(await run(gate), await run('regex'));
+    }),
+    { numRuns: 150 },
   );
 });
 
-test('small chunks: lines straddling chunk borders are read whole with the right numbers', async () => {
-  const lines = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `line ${i} POST /oauth/token client_id=c${i}` : `line ${i} ${'x'.repeat(i % 300)}`));
-  const p = file(lines.join('\n') + '\n');
-  const { lines: got, stats } = await read(p, { chunkBytes: 65536, sampleLines: 0 });
-  assert.equal(stats.lines, 5000);
-  assert.deepEqual(got.map((l) => l.line), lines.map((_, i) => i + 1).filter((i) => (i - 1) % 7 === 0));
-  for (const l of got) assert.equal(l.text, lines[l.line - 1]);
+test('the SIMD gate finds a stem at every offset of its 16-byte blocks, in any case, up to the last byte of a chunk', async () => {
+  const gate = await simdGate;
+  const rows: string[] = [];
+  for (const stem of ['auth', 'token', 'code=', 'CODE_', 'well-known', 'userinfo', 'Interaction']) for (let pad = 0; pad < 40; pad++) rows.push('.'.repeat(pad) + stem);
+  for (let pad = 0; pad < 40; pad++) rows.push('.'.repeat(pad) + 'code-', '.'.repeat(pad) + 'use', '.'.repeat(pad) + 'toke');
+  const p = file(rows.join('\n'));
+  const { lines, stats } = await read2(p, gate);
+  assert.equal(stats.lines, rows.length);
+  assert.deepEqual(lines.map((l) => l.line), rows.map((r, i) => [r, i + 1] as const).filter(([r]) => /auth|token|code[_=]|well-known|userinfo|interaction/i.test(r)).map(([, i]) => i));
 });
 
-test('CRLF endings, the first lines handed on whatever they hold, empty file', async () => {
-  const { lines } = await read(file('hello\r\nPOST /oauth/token 200\r\n'), { sampleLines: 1 });
-  assert.deepEqual(lines.map((l) => l.text), ['hello', 'POST /oauth/token 200']);
-  const empty = await read(file(''));
-  assert.equal(empty.stats.lines, 0);
-  assert.deepEqual(empty.lines, []);
-});
-
-test('a 10 MB line is cut at MAX_LINE_CHARS and flagged; the next line keeps its number', async () => {
-  const huge = 'token=' + 'a'.repeat(10 * 1024 * 1024);
-  const p = file(`first oauth line\n${huge}\nlast oauth line\n`);
-  const { lines, stats } = await read(p, { sampleLines: 0 });
-  assert.equal(stats.lines, 3);
-  assert.equal(stats.truncated, 1);
-  assert.deepEqual(lines.map((l) => [l.line, l.text.length, l.truncated ?? false]), [[1, 16, false], [2, MAX_LINE_CHARS, true], [3, 15, false]]);
-});
-
-test('binary data and invalid UTF-8 are skipped and counted, text around them is kept', async () => {
-  const bin = Buffer.concat([Buffer.from('oauth ok 1\n'), Buffer.from([0x6f, 0x61, 0x75, 0x74, 0x68, 0x00, 0x01, 0x02, 0x0a]), Buffer.from([0x74, 0x6f, 0x6b, 0x65, 0x6e, 0xff, 0xfe, 0x0a]), Buffer.from('oauth ok 4\n')]);
-  const { lines, stats } = await read(file(bin), { sampleLines: 0 });
-  assert.equal(stats.notText, 2);
-  assert.deepEqual(lines.map((l) => [l.line, l.text]), [[1, 'oauth ok 1'], [4, 'oauth ok 4']]);
-});
-
-test('a file that grows while it is read is read to its end as found, and the read ends', async () => {
-  const p = file('POST /oauth/token 200\n'.repeat(50_000));
-  let appended = false;
-  const { stats } = await read(p, {
-    chunkBytes: 65536,
-    sampleLines: 0,
-  }).then(async (r) => r);
-  assert.equal(stats.lines, 50_000);
-  // Grow it during a second read: the reader picks up what was appended before it reached the end.
+async function read2(p: string, gate: WebAssembly.Module): Promise<{ lines: SourceLine[]; stats: Awaited<ReturnType<typeof readFileLines>> }> {
   const lines: SourceLine[] = [];
-  const reading = readFileLines(p, (l) => {
-    lines.push(l);
-    if (!appended && lines.length === 10) {
-      appended = true;
-      appendFileSync(p, 'POST /oauth/token 500\n'.repeat(10));
-    }
-  }, { chunkBytes: 65536, sampleLines: 0 });
-  const s2 = await reading;
-  assert.equal(s2.lines, 50_010);
-  assert.equal(lines[lines.length - 1]!.text, 'POST /oauth/token 500');
-});
-
-test('input errors reject with a plain message', async () => {
-  await assert.rejects(readFileLines(join(dir, 'missing.log'), () => {}), /ENOENT/);
-  await assert.rejects(readFileLines(dir, () => {}), /directory|EISDIR/);
-});
+  const stats = await readFileLines(p, (l) => lines.push(l), { gate, sampleLines: 0 });
+  return { lines, stats };
+}
