@@ -25,6 +25,8 @@ const targets = [
   { ...common, entryPoints: ['src/host/main.ts'], outfile: 'dist/host.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['webview/panel.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The scan's reader thread (src/cli/fileLines.ts readInWorker): small, so the thread starts fast.
+  { ...common, entryPoints: ['src/cli/fileLinesWorker.ts'], outfile: 'dist/fileLinesWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 
 /** The panel's icons: the codicon font and its stylesheet, served from dist/webview (CSP: cspSource). */

@@ -2,17 +2,22 @@
  * Reads a log file as lines, fast and in bounded memory, for `oauth-diagnose scan`.
  *
  * Most lines of a real log have nothing to do with OAuth, so the hot path never turns them into
- * strings: each chunk is scanned as one Latin-1 string (a byte-for-byte view, so indices are byte
- * offsets) with the parser's own candidate regex, and only the lines around a hit are decoded as
- * UTF-8 and handed on. Line numbers are counted by skipping from newline to newline. Memory is
- * one reusable read buffer plus one capped carry-over line, whatever the file size.
+ * strings: each chunk is read into one buffer and gated in place – by the SIMD module
+ * (candidateScan.wasm, built from candidateScan.wat) when it is there, else by the parser's
+ * candidate regex over the chunk as one Latin-1 string (a byte-for-byte view, so indices are
+ * byte offsets) – and only the lines around a hit are decoded as UTF-8, checked with the exact
+ * regex and handed on. Line numbers are counted on the way. Memory is one reusable read buffer
+ * plus one capped carry-over line, whatever the file size. Big files are read and gated in a
+ * worker thread (fileLinesWorker.ts) while this thread consumes the lines.
  *
  * Also: lines over MAX_LINE_CHARS are cut (and flagged `truncated`), lines with NUL bytes or
  * invalid UTF-8 are skipped and counted as "not text", and a file that grows while it is read is
  * read to its end as found (with a bounded allowance, so a busy log cannot keep the scan alive).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { SourceLine } from '../core/lines';
 import { MAX_LINE_CHARS } from '../core/lines';
 import { candidateScanner, isCandidateLine } from '../core/logs/candidateFilter';
@@ -53,6 +58,14 @@ export interface FileLineOptions {
    */
   gate?: 'auto' | 'regex' | WebAssembly.Module;
   /**
+   * Read and gate the file in a worker thread while this thread consumes the lines: 'auto'
+   * (default) does for files of 16 MiB or more when the worker script is there (dist/
+   * fileLinesWorker.js next to the CLI), true whenever it is there, false never.
+   */
+  thread?: boolean | 'auto';
+  /** The worker script (default: fileLinesWorker.js next to this module); tests pass the source. */
+  workerScript?: string;
+  /**
    * Called before the next handed-on line when lines skipped since the previous one included the
    * start of a new Laravel-style entry (`[2026-…`), so a parser folding multi-line entries does
    * not glue the next line onto an entry that already ended.
@@ -63,6 +76,9 @@ export interface FileLineOptions {
 const NL = 10;
 const CR = 13;
 
+/** Files at least this big are read in a worker thread when `thread` is 'auto'. */
+const THREAD_MIN_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads `path` and calls `onLine` for each (candidate) line, in order. Rejects with a plain
  * message for input errors (missing, a directory, unreadable).
@@ -70,6 +86,78 @@ const CR = 13;
  * @example await readFileLines('storage/logs/laravel.log', (l) => engine.push(l))
  */
 export async function readFileLines(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}): Promise<FileLineStats> {
+  const thread = opts.thread ?? 'auto';
+  if (thread !== false && (opts.candidatesOnly ?? true)) {
+    const script = opts.workerScript ?? join(__dirname, 'fileLinesWorker.js');
+    const st = statSync(path);
+    if (!st.isDirectory() && (thread === true || st.size >= THREAD_MIN_BYTES) && existsSync(script)) return readInWorker(script, path, onLine, opts);
+  }
+  return readFileLinesHere(path, onLine, opts);
+}
+
+/** One batch of lines from the worker: texts, and per line its number and flags. */
+export interface LineBatch {
+  texts: string[];
+  /** Per line: number, then flags (1: truncated, 2: an entry boundary comes before it). */
+  meta: Int32Array;
+}
+
+/** Batches the worker may have sent ahead of the consumer: bounds memory when the engine is slower. */
+export const BATCHES_AHEAD = 4;
+
+/**
+ * The worker mode: fileLinesWorker.ts reads and gates the file (readFileLinesHere there) and
+ * sends lines in batches; this thread hands them on in order. Credits in a SharedArrayBuffer
+ * keep the worker at most {@link BATCHES_AHEAD} batches ahead.
+ */
+function readInWorker(script: string, path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions): Promise<FileLineStats> {
+  return new Promise((resolve, reject) => {
+    const credits = new Int32Array(new SharedArrayBuffer(8)); // [batches sent, batches consumed]
+    const { onBoundary } = opts;
+    const worker = new Worker(script, {
+      workerData: {
+        path,
+        credits,
+        opts: { candidatesOnly: true, sampleLines: opts.sampleLines, chunkBytes: opts.chunkBytes, growthAllowance: opts.growthAllowance, gate: opts.gate, boundaries: onBoundary !== undefined },
+      },
+    });
+    let settled = false;
+    const fail = (e: unknown): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    worker.on('message', (m: { batch?: LineBatch; done?: FileLineStats; error?: string }) => {
+      if (settled) return;
+      try {
+        if (m.batch) {
+          const { texts, meta } = m.batch;
+          for (let i = 0; i < texts.length; i++) {
+            const flags = meta[2 * i + 1]!;
+            if (flags & 2) onBoundary?.();
+            const line = meta[2 * i]!;
+            onLine(flags & 1 ? { source: path, line, text: texts[i]!, truncated: true } : { source: path, line, text: texts[i]! });
+          }
+          Atomics.add(credits, 1, 1);
+          Atomics.notify(credits, 1);
+        } else if (m.done) {
+          settled = true;
+          resolve(m.done);
+        } else if (m.error !== undefined) {
+          fail(new Error(m.error));
+        }
+      } catch (e) {
+        fail(e);
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the reader thread stopped (exit code ${code}) before the end of ${path}`)));
+  });
+}
+
+/** Reads and gates the file in this thread (the worker runs this too). */
+export async function readFileLinesHere(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}): Promise<FileLineStats> {
   const candidatesOnly = opts.candidatesOnly ?? true;
   const sampleLines = Math.max(0, opts.sampleLines ?? 64);
   const gate = opts.gate ?? 'auto';

@@ -160,3 +160,49 @@ async function read2(p: string, gate: WebAssembly.Module): Promise<{ lines: Sour
   const stats = await readFileLines(p, (l) => lines.push(l), { gate, sampleLines: 0 });
   return { lines, stats };
 }
+
+/** The worker as the build makes it (dist/fileLinesWorker.js), bundled from the source here. */
+const workerBundle: Promise<string> = import('esbuild').then(async (esbuild) => {
+  const out = join(dir, 'fileLinesWorker.js');
+  await esbuild.build({ entryPoints: [join(__dirname, '../../../src/cli/fileLinesWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'silent' });
+  return out;
+});
+
+test('in a worker thread: the same lines, numbers, boundaries and stats as in this thread (20 000 lines, over-long ones, both gates)', async () => {
+  const workerScript = await workerBundle;
+  const gate = await simdGate;
+  const lines = Array.from({ length: 20_000 }, (_, i) => (i % 9 === 0 ? `[2026-11-28 10:00:${String(i % 60).padStart(2, '0')}] local.INFO: client_id=c${i}` : i % 13 === 0 ? `[2026-11-28 10:00:00] local.DEBUG: noise ${i}` : i % 101 === 0 ? 'token='.repeat(12_000) : `line ${i} ${'x'.repeat(i % 200)}`));
+  const p = file(lines.join('\n') + '\n');
+  for (const g of ['regex', gate] as const) {
+    const run = async (thread: boolean): Promise<unknown[]> => {
+      const seen: unknown[] = [];
+      const stats = await readFileLines(p, (l) => seen.push([l.line, l.text, l.truncated ?? false]), { gate: g, thread, workerScript, chunkBytes: 64 * 1024, onBoundary: () => seen.push('boundary') });
+      seen.push(stats);
+      return seen;
+    };
+    const here = await run(false);
+    assert.ok(here.length > 2000);
+    assert.deepEqual(await run(true), here);
+  }
+});
+
+test('in a worker thread: a slow consumer gets every line; without the worker script the file is read here', async () => {
+  const workerScript = await workerBundle;
+  const p = file('POST /oauth/token 200 client_id=abc\n'.repeat(60_000));
+  let n = 0;
+  const stats = await readFileLines(p, () => {
+    n++;
+    if (n % 5000 === 0) {
+      const until = Date.now() + 20;
+      while (Date.now() < until) {
+        /* a slow engine */
+      }
+    }
+  }, { thread: true, workerScript });
+  assert.equal(n, 60_000);
+  assert.equal(stats.lines, 60_000);
+  let m = 0;
+  const here = await readFileLines(p, () => m++, { thread: true, workerScript: join(dir, 'no-such-worker.js') });
+  assert.equal(m, 60_000);
+  assert.deepEqual(here, stats);
+});
