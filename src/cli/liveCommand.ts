@@ -8,7 +8,6 @@
  * stays clean), waits for the browser to come back to the loopback callback, and reports every
  * step. Ctrl-C cancels and closes the callback server. Exit codes as for `scan`.
  */
-import { registerSubcommand } from './main';
 import { httpUrl, parseArgs, parseMs, secretFromEnv, UsageError } from './probeArgs';
 import { runReportCommand } from './reportCommand';
 import { runLiveFlow } from '../probes/liveFlow';
@@ -64,4 +63,3 @@ export async function runLiveCommand(args: string[], out: (s: string) => void, e
   }), { out, err, live: true });
 }
 
-registerSubcommand('live', runLiveCommand);

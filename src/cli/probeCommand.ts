@@ -4,7 +4,6 @@
  * Asks the server what it advertises and whether it enforces it. Exit 0: no error findings;
  * 1: error findings; 2: usage or input error.
  */
-import { registerSubcommand } from './main';
 import { httpUrl, parseArgs, parseMs, secretFromEnv, UsageError } from './probeArgs';
 import { runReportCommand } from './reportCommand';
 import { runProbes } from '../probes/runProbes';
@@ -44,4 +43,3 @@ export async function runProbeCommand(args: string[], out: (s: string) => void, 
   return runReportCommand('probe', () => parseProbeArgs(args), (parsed, signal) => runProbes(parsed.opts, { signal }), { out, err });
 }
 
-registerSubcommand('probe', runProbeCommand);

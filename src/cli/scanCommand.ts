@@ -6,7 +6,6 @@
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { registerSubcommand } from './main';
 import { readFileLines } from './fileLines';
 import { DiagnosisEngine } from '../core/engine/diagnosisEngine';
 import { renderTextReport } from '../core/report/textReport';
@@ -155,4 +154,3 @@ export async function runScan(args: string[], out: (s: string) => void, err: (s:
   return d.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
-registerSubcommand('scan', runScan);
