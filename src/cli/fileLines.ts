@@ -111,6 +111,8 @@ export const BATCHES_AHEAD = 4;
  * keep the worker at most {@link BATCHES_AHEAD} batches ahead.
  */
 function readInWorker(script: string, path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions): Promise<FileLineStats> {
+  // While the thread starts (tens of milliseconds), this one reads the head of the file itself.
+  const split = headEnd(path);
   return new Promise((resolve, reject) => {
     const credits = new Int32Array(new SharedArrayBuffer(8)); // [batches sent, batches consumed]
     const { onBoundary } = opts;
@@ -118,9 +120,20 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
       workerData: {
         path,
         credits,
-        opts: { candidatesOnly: true, sampleLines: opts.sampleLines, chunkBytes: opts.chunkBytes, growthAllowance: opts.growthAllowance, gate: opts.gate, boundaries: onBoundary !== undefined },
+        from: split,
+        opts: { candidatesOnly: true, sampleLines: split > 0 ? 0 : opts.sampleLines, chunkBytes: opts.chunkBytes, growthAllowance: opts.growthAllowance, gate: opts.gate, boundaries: onBoundary !== undefined },
       },
     });
+    const tail = { boundary: false };
+    let head: FileLineStats = { lines: 0, emitted: 0, notText: 0, truncated: 0, bytes: 0 };
+    try {
+      if (split > 0) head = readLinesSync(path, onLine, { ...opts, thread: false }, { until: split, tail });
+    } catch (e) {
+      void worker.terminate();
+      reject(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    let owed = tail.boundary;
     let settled = false;
     const fail = (e: unknown): void => {
       if (settled) return;
@@ -135,15 +148,17 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
           const { texts, meta } = m.batch;
           for (let i = 0; i < texts.length; i++) {
             const flags = meta[2 * i + 1]!;
-            if (flags & 2) onBoundary?.();
-            const line = meta[2 * i]!;
+            if (flags & 2 || owed) onBoundary?.();
+            owed = false;
+            const line = head.lines + meta[2 * i]!;
             onLine(flags & 1 ? { source: path, line, text: texts[i]!, truncated: true } : { source: path, line, text: texts[i]! });
           }
           Atomics.add(credits, 1, 1);
           Atomics.notify(credits, 1);
         } else if (m.done) {
           settled = true;
-          resolve(m.done);
+          const d = m.done;
+          resolve({ lines: head.lines + d.lines, emitted: head.emitted + d.emitted, notText: head.notText + d.notText, truncated: head.truncated + d.truncated, bytes: head.bytes + d.bytes });
         } else if (m.error !== undefined) {
           fail(new Error(m.error));
         }
@@ -156,8 +171,38 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
   });
 }
 
+/** Bytes of a big file read by the calling thread while the reader thread starts. */
+const HEAD_BYTES = 4 * 1024 * 1024;
+
+/** Where the head ends: the first line start at or after HEAD_BYTES (0: no head, the thread reads all). */
+function headEnd(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const probe = Buffer.allocUnsafe(MAX_LINE_CHARS + 1);
+    const n = readSync(fd, probe, 0, probe.length, HEAD_BYTES - 1);
+    const nl = probe.subarray(0, n).indexOf(NL);
+    return nl < 0 ? 0 : HEAD_BYTES + nl;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and gates the file in this thread (the worker runs this too). */
-export async function readFileLinesHere(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}): Promise<FileLineStats> {
+export async function readFileLinesHere(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}, range: ByteRange = {}): Promise<FileLineStats> {
+  return readLinesSync(path, onLine, opts, range);
+}
+
+/** Part of a file, for splitting the work between this thread and the reader thread. */
+export interface ByteRange {
+  /** First byte to read: a line start (default 0). Line numbers then count from there. */
+  from?: number;
+  /** Stop before this byte: a line start (default: the end, plus the growth allowance). */
+  until?: number;
+  /** Set when lines skipped after the last handed-on one opened an entry (a boundary still owed). */
+  tail?: { boundary: boolean };
+}
+
+function readLinesSync(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions, range: ByteRange): FileLineStats {
   const candidatesOnly = opts.candidatesOnly ?? true;
   const sampleLines = Math.max(0, opts.sampleLines ?? 64);
   const gate = opts.gate ?? 'auto';
@@ -168,7 +213,7 @@ export async function readFileLinesHere(path: string, onLine: (line: SourceLine)
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new Error(`${path} is a directory`);
-    const limit = st.size + (opts.growthAllowance ?? 64 * 1024 * 1024);
+    const limit = Math.min(range.until ?? Infinity, st.size + (opts.growthAllowance ?? 64 * 1024 * 1024));
     // The gate reads the chunk in place and makes no strings, so its chunks can be large; the
     // regex path keeps chunk strings small enough to die young (see chunkBytes).
     let simd: CandidateScanner | undefined;
@@ -180,7 +225,7 @@ export async function readFileLinesHere(path: string, onLine: (line: SourceLine)
     const scanner = candidateScanner();
     let carry = 0; // bytes of an unfinished line at buf[0..carry)
     let skipping = false; // inside an over-long line whose head was already handled
-    let position = 0;
+    let position = range.from ?? 0;
     let boundary = false;
     const onBoundary = opts.onBoundary;
     /** Whether the skipped line starting at s[i] opens a timestamped entry (`[2026-…`). */
@@ -332,6 +377,7 @@ export async function readFileLinesHere(path: string, onLine: (line: SourceLine)
       stats.lines++;
       emit(0, carry, false);
     }
+    if (range.tail) range.tail.boundary = boundary;
     return stats;
   } finally {
     closeSync(fd);

@@ -10,6 +10,8 @@ import { BATCHES_AHEAD, readFileLinesHere } from './fileLines';
 interface Job {
   path: string;
   credits: Int32Array;
+  /** Where to start: a line start; the caller reads the bytes before it and numbers our lines on. */
+  from: number;
   opts: Pick<FileLineOptions, 'candidatesOnly' | 'sampleLines' | 'chunkBytes' | 'growthAllowance' | 'gate'> & { boundaries: boolean };
 }
 
@@ -42,7 +44,7 @@ async function run(job: Job, port: NonNullable<typeof parentPort>): Promise<void
     boundary = false;
     chars += line.text.length;
     if (texts.length >= BATCH_LINES || chars >= BATCH_CHARS) flush();
-  }, { ...opts, thread: false, onBoundary: boundaries ? () => (boundary = true) : undefined });
+  }, { ...opts, thread: false, onBoundary: boundaries ? () => (boundary = true) : undefined }, { from: job.from });
   flush();
   port.postMessage({ done: stats });
 }

@@ -206,3 +206,30 @@ test('in a worker thread: a slow consumer gets every line; without the worker sc
   assert.equal(m, 60_000);
   assert.deepEqual(here, stats);
 });
+
+test('in a worker thread with a head read here: numbering, an entry boundary owed across the split, and stats are as in one thread', async () => {
+  const workerScript = await workerBundle;
+  const gate = await simdGate;
+  const filler: string[] = [];
+  let bytes = 0;
+  for (let i = 0; bytes < 4 * 1024 * 1024 - 900; i++) {
+    const l = i % 500 === 0 ? `[2026-11-28 09:00:00] local.INFO: client_id=c${i}` : `GET /static/app.${i}.js 200 ${'x'.repeat(i % 90)}`;
+    filler.push(l);
+    bytes += l.length + 1;
+  }
+  // Openers that are not candidates end just before the 4 MiB mark, plain lines straddle it, and
+  // the next candidate comes after it: the boundary is owed by the head to the thread's first line.
+  const around = [...Array.from({ length: 12 }, (_, i) => `[2026-11-28 10:00:0${i % 10}] local.DEBUG: noise ${i}`), ...Array.from({ length: 20 }, (_, i) => `GET /static/img/${i}.png 200 ${'y'.repeat(40)}`)];
+  const after = Array.from({ length: 30_000 }, (_, i) => (i % 7 === 0 ? `POST /oauth/token client_id=d${i}` : `GET /api/v1/cart ${i}`));
+  const p = file([...filler, ...around, ...after].join('\n') + '\n');
+  const run = async (thread: boolean): Promise<unknown[]> => {
+    const seen: unknown[] = [];
+    const stats = await readFileLines(p, (l) => seen.push([l.line, l.text]), { gate, thread, workerScript, onBoundary: () => seen.push('boundary') });
+    seen.push(stats);
+    return seen;
+  };
+  const here = await run(false);
+  const firstAfter = here.findIndex((x) => Array.isArray(x) && (x[1] as string).startsWith('POST /oauth/token client_id=d0'));
+  assert.equal(here[firstAfter - 1], 'boundary');
+  assert.deepEqual(await run(true), here);
+});
