@@ -19,8 +19,17 @@ const LEAGUE_GENERIC_RE =
 
 /** Lower-cased words of an event that speak about its failure. */
 export function failureText(ev: OAuthEvent): string {
-  return [ev.error, ev.errorDescription, ev.message, ev.extra?.hint].filter(Boolean).join(' | ').toLowerCase();
+  // The detectors ask several times in a row about one event: answer from the last call while
+  // the event and the four fields are the very same (a mutated event is recomputed).
+  const hint = ev.extra?.hint;
+  const m = lastText;
+  if (m && m.ev === ev && m.error === ev.error && m.description === ev.errorDescription && m.message === ev.message && m.hint === hint) return m.text;
+  const text = [ev.error, ev.errorDescription, ev.message, hint].filter(Boolean).join(' | ').toLowerCase();
+  lastText = { ev, error: ev.error, description: ev.errorDescription, message: ev.message, hint, text };
+  return text;
 }
+
+let lastText: { ev: OAuthEvent; error?: string; description?: string; message: string; hint?: string; text: string } | undefined;
 
 /** True when the text carries League's catch-all invalid_grant sentence (which names every cause). */
 export function isLeagueGeneric(ev: OAuthEvent): boolean {

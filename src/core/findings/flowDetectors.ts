@@ -9,7 +9,7 @@ import type { Finding, OAuthEvent, Stage } from '../model';
 import type { TrackedEvent } from '../flows/eventFacts';
 import { STAGE_INDEX, isFailure, isSuccess, isTransientStatus, stripQuery } from '../flows/eventFacts';
 import { compareRedirectUris } from '../checks/redirectUri';
-import { redact } from '../redact/redact';
+import { redact as redactText } from '../redact/redact';
 import { FindingCollector } from './findingCollector';
 import type { TextCause } from './errorText';
 import { failureText, isLeagueGeneric, offendingScopes, specificGrantCause, textCause } from './errorText';
@@ -22,6 +22,24 @@ export interface DetectOptions {
 }
 
 const COMMON_LONG_TTL_SEC = 600;
+const MEMO_MAX_ENTRIES = 512;
+const MEMO_MAX_CHARS = 256;
+const redactMemo = new Map<string, string>();
+
+/**
+ * redact() remembered for short strings: the same paths, error words and client ids come back in
+ * flow after flow, and redact runs its secret patterns over each (redact is a pure function).
+ */
+function redact(text: string): string {
+  if (text.length > MEMO_MAX_CHARS) return redactText(text);
+  let out = redactMemo.get(text);
+  if (out === undefined) {
+    if (redactMemo.size >= MEMO_MAX_ENTRIES) redactMemo.clear();
+    out = redactText(text);
+    redactMemo.set(text, out);
+  }
+  return out;
+}
 const GRANT_CAUSES = new Set<FindingId>(['redirect_uri_mismatch', 'client_id_mismatch', 'pkce_mismatch', 'pkce_verifier_invalid', 'code_reused', 'code_expired', 'refresh_token_invalid', 'refresh_token_reused']);
 const NON_CODE_GRANTS = new Set(['refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange']);
 
@@ -85,16 +103,18 @@ interface TokenIndex {
 /** All findings of one flow. */
 export function detectFlowFindings(flowId: string, ordered: TrackedEvent[], opts: DetectOptions): Finding[] {
   const c = new FindingCollector(flowId);
-  const view: FlowView = {
-    ordered,
-    authorize: ordered.filter((te) => te.stage === 'authorize'),
-    callbacks: ordered.filter((te) => te.stage === 'callback'),
-    // A proxy logs the token response as `token_issued` (200) – it is still the token request.
-    tokens: ordered.filter((te) => te.stage === 'token' || te.stage === 'token_issued'),
-    codeTokens: ordered.filter((te) => (te.stage === 'token' || te.stage === 'token_issued') && !NON_CODE_GRANTS.has(te.ev.grantType ?? '')),
-    api: ordered.filter((te) => te.stage === 'api'),
-    opts,
-  };
+  const view: FlowView = { ordered, authorize: [], callbacks: [], tokens: [], codeTokens: [], api: [], opts };
+  for (const te of ordered) {
+    const stage = te.stage;
+    if (stage === 'authorize') view.authorize.push(te);
+    else if (stage === 'callback') view.callbacks.push(te);
+    else if (stage === 'api') view.api.push(te);
+    else if (stage === 'token' || stage === 'token_issued') {
+      // A proxy logs the token response as `token_issued` (200) – it is still the token request.
+      view.tokens.push(te);
+      if (!NON_CODE_GRANTS.has(te.ev.grantType ?? '')) view.codeTokens.push(te);
+    }
+  }
 
   ordered.forEach((te, i) => {
     if (te.sameRequestAs !== undefined && !isFailure(te.ev)) return;
@@ -379,7 +399,8 @@ function offlineAccess(c: FindingCollector, view: FlowView, te: TrackedEvent): v
 }
 
 function redirectDiff(view: FlowView, te: TrackedEvent): { authorize: TrackedEvent; detail: string; data: Record<string, unknown> } | undefined {
-  view.firstTokenRedirectUri ??= view.codeTokens.find((t) => t.ev.redirectUri)?.ev.redirectUri ?? null;
+  // `??=` would not cache a null (none found): test for undefined so the scan runs once per flow.
+  if (view.firstTokenRedirectUri === undefined) view.firstTokenRedirectUri = view.codeTokens.find((t) => t.ev.redirectUri)?.ev.redirectUri ?? null;
   const tokenUri = exchangeField(view, te, (e) => e.redirectUri) ?? view.firstTokenRedirectUri ?? undefined;
   const auth = pickAuthorizeBefore(view, te, 'redirectUri', (e) => e.redirectUri);
   if (!tokenUri || !auth) return undefined;
@@ -547,6 +568,23 @@ function sameExchange(view: FlowView, te: TrackedEvent): TrackedEvent[] {
   if (hit) return hit;
   // Every event the predicate below can accept is among these candidates: itself, a merge link,
   // the same requestId, or a time within 2 s (sameRequest's own window is 1 s).
+  let candidates: TrackedEvent[];
+  if (view.tokens.length <= SMALL_TOKEN_LIST) {
+    // A few token lines: judge them all (the index below would cost more than it saves).
+    candidates = [te];
+    for (const o of view.tokens) if (o !== te) candidates.push(o);
+  } else {
+    candidates = exchangeCandidates(view, te);
+  }
+  const result = candidates
+    .filter((o) => o === te || sameRequest(o, te) || (o.ev.time !== undefined && te.ev.time !== undefined && Math.abs(o.ev.time - te.ev.time) <= 2000 && !(o.ev.code && te.ev.code && o.ev.code.fingerprint !== te.ev.code.fingerprint) && !outcomesConflict(o, te)))
+    .sort((a, b) => Math.abs(a.seq - te.seq) - Math.abs(b.seq - te.seq) || b.seq - a.seq);
+  memo.set(te, result);
+  return result;
+}
+
+/** The token lines sameExchange must judge for `te`, from the flow's token index. */
+function exchangeCandidates(view: FlowView, te: TrackedEvent): TrackedEvent[] {
   const idx = (view.tokenIndex ??= indexTokens(view.tokens));
   const candidates = new Set<TrackedEvent>([te]);
   if (te.sameRequestAs !== undefined) {
@@ -567,12 +605,11 @@ function sameExchange(view: FlowView, te: TrackedEvent): TrackedEvent[] {
     }
     for (let i = lo; i < times.length && times[i]!.ev.time! <= t + 2000; i++) candidates.add(times[i]!);
   }
-  const result = [...candidates]
-    .filter((o) => o === te || sameRequest(o, te) || (o.ev.time !== undefined && te.ev.time !== undefined && Math.abs(o.ev.time - te.ev.time) <= 2000 && !(o.ev.code && te.ev.code && o.ev.code.fingerprint !== te.ev.code.fingerprint) && !outcomesConflict(o, te)))
-    .sort((a, b) => Math.abs(a.seq - te.seq) - Math.abs(b.seq - te.seq) || b.seq - a.seq);
-  memo.set(te, result);
-  return result;
+  return [...candidates];
 }
+
+/** Up to this many token lines in a flow, sameExchange judges them all instead of indexing them. */
+const SMALL_TOKEN_LIST = 16;
 
 function indexTokens(tokens: TrackedEvent[]): TokenIndex {
   const idx: TokenIndex = { byTime: [], byRequestId: new Map(), bySeq: new Map(), bySameRequestAs: new Map() };
@@ -752,8 +789,12 @@ function notRegistered(ev: OAuthEvent): boolean {
   return /not registered|unregistered|not (?:an )?allowed|not in the list|not whitelisted/.test(failureText(ev));
 }
 
+const INVISIBLE_RE = /[\u200B-\u200D\u2060\uFEFF\u00A0]/g;
+const HAS_INVISIBLE_RE = /[\u200B-\u200D\u2060\uFEFF\u00A0]/;
+
 function cleanId(s: string): string {
-  return s.replace(/[\u200B-\u200D\u2060\uFEFF\u00A0]/g, '').trim();
+  // Most ids hold no invisible character: skip the replace (and its copy) for them.
+  return (HAS_INVISIBLE_RE.test(s) ? s.replace(INVISIBLE_RE, '') : s).trim();
 }
 
 /** Shows whitespace and invisible characters in a value. */

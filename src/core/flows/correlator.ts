@@ -37,6 +37,13 @@ export interface FlowState {
   /** Index keys pointing at this flow (so a merge re-points only these). */
   keys: Set<string>;
   dropped: boolean;
+  /** The authorize event with the highest seq (the last one in `events`), for `compatible`. */
+  lastAuthorize?: TrackedEvent;
+  /** Callback events in the flow, and how many of them failed. */
+  callbacks: number;
+  failedCallbacks: number;
+  /** The distinct grant types of the flow's events (undefined included when an event had none). */
+  grantTypes: Set<string | undefined>;
 }
 
 const DEFAULT_WINDOW_MS = 10 * 60_000;
@@ -61,8 +68,9 @@ export class FlowCorrelator {
    * can answer without walking up to 1 024 entries per event (measured: ~10 % of a scan's CPU).
    */
   private recentFile: string | undefined;
-  private readonly flowOfSeq = new Map<number, FlowState>();
   private lastFlow: FlowState | undefined;
+  /** The flow at the most-recently-active end of `flows` (attach need not move it again). */
+  private tail: FlowState | undefined;
   private nextId = 1;
   private eventCount = 0;
   /** Flows dropped for space so far. */
@@ -90,7 +98,8 @@ export class FlowCorrelator {
     let flow: FlowState | undefined;
 
     // 1. Hard keys. Several matching flows are one flow seen from different sides: merge them.
-    const keys = keysOf(te);
+    const keys: string[] = [];
+    const strong = keysOf(te, keys);
     for (const key of keys) {
       const f = this.keyIndex.get(key);
       if (!f || f.dropped || !this.withinWindow(f, t)) continue;
@@ -104,7 +113,7 @@ export class FlowCorrelator {
       const same = this.findSameRequest(te);
       if (same) {
         te.sameRequestAs = same.seq;
-        const f = this.flowOfSeq.get(same.seq);
+        const f = same.flow;
         if (f && !f.dropped) flow = f;
       }
     }
@@ -114,7 +123,6 @@ export class FlowCorrelator {
     // then plain adjacency.
     if (!flow && ev.clientId) flow = this.pickRecent(this.byClient.get(ev.clientId.trim()), te);
     // A request id names one request, not a flow: it does not stop the heuristics below.
-    const strong = keys.filter((k) => !k.startsWith('r:')).length;
     const keyless = strong === 0 && !ev.clientId;
     if (!flow && keyless) flow = this.adjacent(te, SAME_REQUEST_MS);
     if (!flow && ev.ip && strong === 0) flow = this.pickRecent(this.byIp.get(ev.ip), te);
@@ -142,8 +150,8 @@ export class FlowCorrelator {
     this.byIp.clear();
     this.recent.length = 0;
     this.recentFile = undefined;
-    this.flowOfSeq.clear();
     this.lastFlow = undefined;
+    this.tail = undefined;
     this.eventCount = 0;
   }
 
@@ -231,8 +239,12 @@ export class FlowCorrelator {
       ips: new Set(),
       keys: new Set(),
       dropped: false,
+      callbacks: 0,
+      failedCallbacks: 0,
+      grantTypes: new Set(),
     };
     this.flows.set(f.id, f);
+    this.tail = f;
     return f;
   }
 
@@ -250,6 +262,13 @@ export class FlowCorrelator {
     if (si > flow.furthest) flow.furthest = si;
     if ((te.stage === 'token' || te.stage === 'token_issued') && isSuccess(ev)) flow.tokenIssued = true;
     if (te.stage === 'api' && ev.tokens?.length) flow.apiToken = true;
+    // Events arrive in seq order, so this one is the flow's newest.
+    if (te.stage === 'authorize') flow.lastAuthorize = te;
+    if (te.stage === 'callback') {
+      flow.callbacks++;
+      if (isFailure(ev)) flow.failedCallbacks++;
+    }
+    flow.grantTypes.add(ev.grantType);
     if (ev.state) flow.states.add(ev.state);
     if (ev.code) flow.codes.add(ev.code.fingerprint);
     const client = ev.clientId?.trim();
@@ -261,21 +280,23 @@ export class FlowCorrelator {
       flow.keys.add(key);
     }
     if (client) pushRecent(this.byClient, client, flow);
-    if (ev.ip && !flow.ips.has(ev.ip)) {
+    if (ev.ip) {
       flow.ips.add(ev.ip);
       pushRecent(this.byIp, ev.ip, flow);
-    } else if (ev.ip) {
-      pushRecent(this.byIp, ev.ip, flow);
     }
-    this.flowOfSeq.set(te.seq, flow);
+    te.flow = flow;
     if (ev.method && ev.path) {
       this.recent.push(te);
       if (this.recent.length > RECENT_REQUESTS * 2) this.recent.splice(0, this.recent.length - RECENT_REQUESTS);
       this.noteRecentFile(ev.ref.file);
     }
-    // Move to the most-recently-active end.
-    this.flows.delete(flow.id);
-    this.flows.set(flow.id, flow);
+    // Move to the most-recently-active end (unless it is there already: most lines continue the
+    // flow of the line before).
+    if (flow !== this.tail) {
+      this.flows.delete(flow.id);
+      this.flows.set(flow.id, flow);
+      this.tail = flow;
+    }
     this.lastFlow = flow;
   }
 
@@ -284,7 +305,7 @@ export class FlowCorrelator {
     const [keep, gone] = idNumber(into.id) <= idNumber(from.id) ? [into, from] : [from, into];
     for (const te of gone.events) {
       keep.events.push(te);
-      this.flowOfSeq.set(te.seq, keep);
+      te.flow = keep;
     }
     keep.events.sort((a, b) => a.seq - b.seq);
     keep.version += gone.version + 1;
@@ -294,6 +315,10 @@ export class FlowCorrelator {
     keep.tokenIssued ||= gone.tokenIssued;
     keep.apiToken ||= gone.apiToken;
     keep.clientId ??= gone.clientId;
+    if (gone.lastAuthorize && (!keep.lastAuthorize || gone.lastAuthorize.seq > keep.lastAuthorize.seq)) keep.lastAuthorize = gone.lastAuthorize;
+    keep.callbacks += gone.callbacks;
+    keep.failedCallbacks += gone.failedCallbacks;
+    for (const g of gone.grantTypes) keep.grantTypes.add(g);
     for (const s of gone.states) keep.states.add(s);
     for (const c of gone.codes) keep.codes.add(c);
     for (const ip of gone.ips) keep.ips.add(ip);
@@ -309,6 +334,7 @@ export class FlowCorrelator {
     gone.dropped = true;
     gone.events = [];
     this.flows.delete(gone.id);
+    if (this.tail === gone) this.tail = undefined;
     if (this.lastFlow === gone) this.lastFlow = keep;
     return keep;
   }
@@ -327,7 +353,7 @@ export class FlowCorrelator {
     flow.dropped = true;
     this.flows.delete(flow.id);
     this.eventCount -= flow.events.length;
-    for (const te of flow.events) this.flowOfSeq.delete(te.seq);
+    if (this.tail === flow) this.tail = undefined;
     for (const k of flow.keys) if (this.keyIndex.get(k) === flow) this.keyIndex.delete(k);
     flow.events = [];
     this.droppedFlows++;
@@ -337,7 +363,8 @@ export class FlowCorrelator {
   }
 
   private prune(): void {
-    for (const [k, f] of this.keyIndex) if (f.dropped) this.keyIndex.delete(k);
+    // keyIndex needs no pruning: a key points at a flow exactly while it is in that flow's `keys`
+    // (attach takes it from the previous owner, merge re-points them, drop deletes them).
     for (const map of [this.byClient, this.byIp]) {
       for (const [k, list] of map) {
         const alive = list.filter((f) => !f.dropped);
@@ -361,23 +388,28 @@ function idNumber(id: string): number {
 function pushRecent(map: Map<string, FlowState[]>, key: string, flow: FlowState): void {
   let list = map.get(key);
   if (!list) map.set(key, (list = []));
+  // Already the newest (it holds each flow once): nothing would change.
+  if (list[list.length - 1] === flow) return;
   const at = list.indexOf(flow);
   if (at >= 0) list.splice(at, 1);
   list.push(flow);
   if (list.length > PER_KEY_FLOWS) list.shift();
 }
 
-/** The hard correlation keys of an event. */
-function keysOf(te: TrackedEvent): string[] {
+/**
+ * Puts the hard correlation keys of an event into `keys`; returns how many of them are strong
+ * (all but the request id, which names one request, not a flow).
+ */
+function keysOf(te: TrackedEvent, keys: string[]): number {
   const ev = te.ev;
-  const keys: string[] = [];
   if (ev.requestId) keys.push(`r:${ev.requestId}`);
+  const weak = keys.length;
   if (ev.code) keys.push(`c:${ev.code.fingerprint}`);
   // A state is only a key when it looks random enough to name one login attempt.
   if (ev.state && ev.state.length >= 5) keys.push(`s:${ev.state}`);
   if (ev.refreshToken) keys.push(`rt:${ev.refreshToken.fingerprint}`);
   if (te.stage === 'api' && ev.tokens?.length) keys.push(`t:${ev.tokens[0]!.fingerprint}`);
-  return keys;
+  return keys.length - weak;
 }
 
 /**
@@ -397,7 +429,7 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMomen
     if (flow.furthest > STAGE_INDEX.consent) return false;
     // Another authorize for the same client: a retry when the previous one failed transiently,
     // or a reload of the same page; otherwise a new attempt.
-    const lastAuth = [...flow.events].reverse().find((e) => e.stage === 'authorize');
+    const lastAuth = flow.lastAuthorize;
     if (lastAuth && te.stage === 'authorize') {
       const gap = ev.time !== undefined && lastAuth.ev.time !== undefined ? ev.time - lastAuth.ev.time : 0;
       if (isTransientStatus(lastAuth.ev.status) || (lastAuth.ev.status ?? 0) >= 500) return gap <= 5 * 60_000;
@@ -407,13 +439,12 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMomen
   }
   if (te.stage === 'callback' && !byKey && flow.furthest >= STAGE_INDEX.callback) {
     // A second callback without a shared key is another login, unless the first one failed.
-    const cb = flow.events.filter((e) => e.stage === 'callback');
-    if (cb.length && !cb.some((e) => isFailure(e.ev))) return false;
+    if (flow.callbacks && !flow.failedCallbacks) return false;
   }
   if (!byKey && (te.stage === 'token' || te.stage === 'token_issued')) {
     // client_credentials / password grants are flows of their own; a refresh belongs to a flow
     // that got tokens; a second code exchange without a shared code is another login.
-    if (ev.grantType === 'client_credentials' || ev.grantType === 'password') return flow.events.every((e) => e.ev.grantType === ev.grantType);
+    if (ev.grantType === 'client_credentials' || ev.grantType === 'password') return flow.grantTypes.size === 0 || (flow.grantTypes.size === 1 && flow.grantTypes.has(ev.grantType));
     if (ev.grantType === 'refresh_token') return flow.tokenIssued;
     if (flow.tokenIssued) return false;
   }

@@ -4,6 +4,7 @@
  * detector shares.
  */
 import type { OAuthEvent, Stage } from '../model';
+import type { FlowState } from './correlator';
 import { STAGES } from '../model';
 
 /** A JWT seen on the line, checked at the time of the line (masked: never the raw token). */
@@ -38,6 +39,8 @@ export interface TrackedEvent {
   sameRequestAs?: number;
   /** `METHOD /path` (no query), cached by the correlator. */
   requestKey?: string;
+  /** The flow the correlator put it in (kept up to date across merges; a dropped flow says so). */
+  flow?: FlowState;
 }
 
 export const STAGE_INDEX: Readonly<Record<Stage, number>> = Object.fromEntries(

@@ -1,0 +1,116 @@
+/**
+ * Turns a correlated flow into the model's timeline: the eight stages, each ok / failed / missing /
+ * not applicable, with the events behind it. Retries heal: a failure followed by a success at the
+ * same stage (a 503 retried) leaves the stage ok.
+ */
+import type { Flow, StageEntry, StageStatus } from '../../../../src/core/model';
+import { STAGES } from '../../../../src/core/model';
+import type { FlowState } from './correlator';
+import type { TrackedEvent } from './eventFacts';
+import { STAGE_INDEX, isFailure, isSuccess, isTransientStatus } from './eventFacts';
+
+/** A flow's events in time order (lines without a timestamp keep their place within their source). */
+export function orderedEvents(state: FlowState): TrackedEvent[] {
+  const lastTimeBySource = new Map<string, number>();
+  const eff = new Map<TrackedEvent, number>();
+  for (const te of [...state.events].sort((a, b) => a.seq - b.seq)) {
+    const src = te.ev.ref.file;
+    const t = te.ev.time ?? lastTimeBySource.get(src) ?? Number.NEGATIVE_INFINITY;
+    if (te.ev.time !== undefined) lastTimeBySource.set(src, te.ev.time);
+    eff.set(te, t);
+  }
+  return [...state.events].sort((a, b) => {
+    const d = (eff.get(a) ?? 0) - (eff.get(b) ?? 0);
+    return d !== 0 && !Number.isNaN(d) ? d : a.seq - b.seq;
+  });
+}
+
+/** The outcome of one stage from its events: a failure is healed by a later success. */
+export function stageOutcome(events: TrackedEvent[], laterProgress: boolean): 'ok' | 'failed' | 'seen' {
+  let lastFailure = -1;
+  let lastSuccess = -1;
+  events.forEach((te, i) => {
+    if (isFailure(te.ev)) lastFailure = i;
+    else if (isSuccess(te.ev)) lastSuccess = i;
+  });
+  if (lastFailure < 0) return lastSuccess >= 0 ? 'ok' : 'seen';
+  if (lastSuccess > lastFailure) return 'ok';
+  // A transient failure (503, 429) with the flow moving on anyway was retried successfully elsewhere.
+  const f = events[lastFailure]!.ev;
+  if (laterProgress && !f.error && isTransientStatus(f.status)) return 'ok';
+  return 'failed';
+}
+
+/** Builds the model Flow (timeline included) from a correlated flow. */
+export function buildFlow(state: FlowState, ordered: TrackedEvent[] = orderedEvents(state)): Flow {
+  const byStage = new Map<string, number[]>();
+  ordered.forEach((te, i) => {
+    const list = byStage.get(te.stage) ?? [];
+    list.push(i);
+    byStage.set(te.stage, list);
+    // A successful token response is the token being issued.
+    if (te.stage === 'token' && isSuccess(te.ev)) {
+      const issued = byStage.get('token_issued') ?? [];
+      issued.push(i);
+      byStage.set('token_issued', issued);
+    }
+  });
+  let furthestSeen = -1;
+  for (const s of STAGES) if (byStage.has(s)) furthestSeen = STAGE_INDEX[s];
+
+  const entries: StageEntry[] = [];
+  let failedAt = -1;
+  for (const stage of STAGES) {
+    const idx = byStage.get(stage) ?? [];
+    const si = STAGE_INDEX[stage];
+    let status: StageStatus;
+    if (idx.length) {
+      const outcome = stageOutcome(idx.map((i) => ordered[i]!), furthestSeen > si);
+      status = outcome === 'failed' ? 'failed' : 'ok';
+      if (status === 'failed' && failedAt < 0) failedAt = si;
+    } else if (stage === 'discovery' || stage === 'registration') {
+      status = 'not_applicable';
+    } else if (failedAt >= 0 && si > failedAt) {
+      status = 'not_applicable';
+    } else if (si < furthestSeen && impliedBy(stage, byStage, ordered)) {
+      status = 'ok';
+    } else {
+      status = 'missing';
+    }
+    const time = idx.length ? ordered[idx[0]!]!.ev.time : undefined;
+    entries.push(time !== undefined ? { stage, status, events: idx, time } : { stage, status, events: idx });
+  }
+
+  const failed = entries.some((e) => e.status === 'failed');
+  const issued = entries.find((e) => e.stage === 'token_issued')?.status === 'ok';
+  const apiOk = entries.find((e) => e.stage === 'api')?.status === 'ok';
+  const flow: Flow = {
+    id: state.id,
+    events: ordered.map((te) => te.ev),
+    stages: entries,
+    status: failed ? 'failed' : issued || apiOk ? 'ok' : 'incomplete',
+  };
+  if (state.clientId) flow.clientId = state.clientId;
+  const times = ordered.map((te) => te.ev.time).filter((t): t is number => t !== undefined);
+  if (times.length) {
+    flow.startTime = Math.min(...times);
+    flow.endTime = Math.max(...times);
+  }
+  return flow;
+}
+
+/**
+ * Whether a later stage proves an unlogged one happened: a code at the callback or a token
+ * exchange means the user was sent to authorize and consented.
+ */
+function impliedBy(stage: string, byStage: Map<string, number[]>, ordered: TrackedEvent[]): boolean {
+  const codeSeen = [...(byStage.get('callback') ?? []), ...(byStage.get('token') ?? [])].some((i) => {
+    const ev = ordered[i]!.ev;
+    return ev.code !== undefined || (ordered[i]!.stage === 'token' && ev.grantType !== 'refresh_token' && ev.grantType !== 'client_credentials');
+  });
+  if (stage === 'authorize' || stage === 'consent') return codeSeen;
+  if (stage === 'callback') return (byStage.get('token') ?? []).some((i) => ordered[i]!.ev.code !== undefined);
+  if (stage === 'token' && (byStage.get('token_issued') ?? []).length) return true;
+  if (stage === 'token' || stage === 'token_issued') return (byStage.get('api') ?? []).some((i) => isSuccess(ordered[i]!.ev));
+  return false;
+}
