@@ -11,8 +11,12 @@ import { createHash, hash as oneShotHash } from 'node:crypto';
  */
 export function redact(text: string): string {
   if (text.length === 0) return text;
-  // Each pass runs only when its trigger word is present: most log lines hold no secret at all,
-  // and redact runs on every line shown or exported.
+  // One scan for anything any pass below could act on: most lines hold no secret at all, and
+  // redact runs on every line shown or exported. The check is a necessary condition of every
+  // pass, so when it fails no pass would change the text.
+  if (!mayHoldSecret(text)) return text;
+  // Each pass runs only when its trigger word is present (and, for the costly ones, when the
+  // text has the shape the pass needs).
   const lower = text.toLowerCase();
   let out = text;
   if (lower.includes('private key')) {
@@ -20,9 +24,9 @@ export function redact(text: string): string {
       `-----BEGIN ${label}-----[private key ${fingerprint(body)}]${m.includes(`-----END ${label}-----`) ? `-----END ${label}-----` : ''}`);
   }
   if (out.includes('eyJ')) out = out.replace(JWT_RE, (jwt) => maskToken(jwt));
-  if (lower.includes('://')) out = out.replace(URL_PASSWORD_RE, (_m, head: string, pw: string) => `${head}[password ${fingerprint(pw)}]@`);
+  if (lower.includes('://') && URL_PASSWORD_HINT_RE.test(out)) out = out.replace(URL_PASSWORD_RE, (_m, head: string, pw: string) => `${head}[password ${fingerprint(pw)}]@`);
   if (out.includes('"')) out = out.replace(JWK_PRIVATE_RE, (_m, head: string, value: string) => `${head}[private key ${fingerprint(value)}]"`);
-  if (lower.includes('authorization')) {
+  if (lower.includes('authorization') && AUTH_HEADER_HINT_RE.test(out)) {
     out = out.replace(AUTH_HEADER_RE, (_m, prefix: string, scheme: string | undefined, value: string) =>
       `${prefix}${scheme ? scheme + ' ' : ''}[${fingerprint(value)}]`);
   }
@@ -34,21 +38,38 @@ export function redact(text: string): string {
       return `Bearer [${fingerprint(token)}]`;
     });
   }
-  if (SECRET_KEY_HINT_RE.test(lower)) {
+  if (SECRET_KEY_HINT_RE.test(lower) && SECRET_PARAM_HINT_RE.test(out)) {
     out = out.replace(SECRET_PARAM_RE, (_m, pre: string, key: string, sep: string, quote: string, value: string) =>
       value.startsWith('eyJ…') || value.startsWith('[') ? `${pre}${key}${sep}${quote}${value}` :
         `${pre}${key}${sep}${quote}[${kindOf(key)} ${fingerprint(value)}]`);
   }
   // Cookies last: earlier passes may already have masked values inside the header.
-  if (lower.includes('cookie')) out = out.replace(COOKIE_HEADER_RE, (_m, prefix: string, value: string) => prefix + maskCookies(value, /set-cookie/i.test(prefix)));
+  if (lower.includes('cookie') && COOKIE_HINT_RE.test(out)) out = out.replace(COOKIE_HEADER_RE, (_m, prefix: string, value: string) => prefix + maskCookies(value, /set-cookie/i.test(prefix)));
   return out;
 }
 
+/**
+ * Fingerprints of recent values. A line's secrets are fingerprinted twice (for its fields and
+ * for its redacted message) and reappear on later lines (a code issued then exchanged, a bearer
+ * token on every API call), and a SHA-256 costs far more than a map lookup. Bounded: cleared when
+ * full, and long values are not kept.
+ */
+const FP_CACHE = new Map<string, string>();
+const FP_CACHE_MAX = 512;
+const FP_CACHE_MAX_CHARS = 4096;
+
 /** A short, stable fingerprint of a secret value: the same value always gives the same text. */
 export function fingerprint(value: string): string {
+  let fp = FP_CACHE.get(value);
+  if (fp !== undefined) return fp;
   // One-shot crypto.hash (Node ≥ 20.12) is about twice as fast as createHash; it runs for every secret on every line.
   const hex = typeof oneShotHash === 'function' ? oneShotHash('sha256', value, 'hex') : createHash('sha256').update(value).digest('hex');
-  return 'fp:' + hex.slice(0, 8);
+  fp = 'fp:' + hex.slice(0, 8);
+  if (value.length <= FP_CACHE_MAX_CHARS) {
+    if (FP_CACHE.size >= FP_CACHE_MAX) FP_CACHE.clear();
+    FP_CACHE.set(value, fp);
+  }
+  return fp;
 }
 
 /** A JWT shown as its first ten characters plus a fingerprint. */
@@ -89,4 +110,80 @@ const SECRET_KEY_HINT_RE = /code|secret|pass|pwd|token|key|assertion|otp/;
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 /** The lookahead skips values that are already masked, so redacting twice changes nothing. */
 const AUTH_HEADER_RE = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?!(?:(?:Bearer|Basic|Digest|DPoP|MAC)\s+)?\[)(?:(Bearer|Basic|Digest|DPoP|MAC)\s+)?([A-Za-z0-9._~+/=:-]{4,})/gi;
+/**
+ * Necessary conditions of the passes, as cheap tests. Each pass's regex can only match text that
+ * the matching hint regex also matches, so skipping a pass when its hint fails changes nothing.
+ */
+const URL_PASSWORD_HINT_RE = /:\/\/[^\s:@/?#]+:[^\s@/?#]+@/;
+const AUTH_HEADER_HINT_RE = /authorization["']?\s*[:=]/i;
+const COOKIE_HINT_RE = /cookie["']?\s*[:=]/i;
+/** Every key of SECRET_PARAM_RE ends in one of these words and is followed by `["']?\s*[:=]`. */
+const SECRET_PARAM_HINT_RE = /(?:code|verifier|secret|key|passwd|password|pwd|token|assertion|otp)["']?\s*[:=]/i;
+const JWK_PRIVATE_HINT_RE = /"(?:dp|dq|qi|d|p|q|k)"\s*:\s*"[A-Za-z0-9_-]{16}/;
+
+/**
+ * False only when no pass of {@link redact} could change `text`: the union of the passes'
+ * necessary conditions, tested with native substring searches (a regex of many alternatives, or
+ * a JS loop over every character, costs several times more on a long line).
+ */
+function mayHoldSecret(text: string): boolean {
+  if (text.includes('eyJ') || text.includes('Bearer') || text.includes('PRIVATE KEY-----')) return true;
+  if (text.includes('://') && URL_PASSWORD_HINT_RE.test(text)) return true;
+  if (text.includes('"') && JWK_PRIVATE_HINT_RE.test(text)) return true;
+  // Every other pass needs a key word followed by `["']?\s*[:=]` (SECRET_PARAM_RE, AUTH_HEADER_RE, COOKIE_HEADER_RE).
+  let colon = text.indexOf(':');
+  let eq = text.indexOf('=');
+  while (colon >= 0 || eq >= 0) {
+    let at: number;
+    if (eq < 0 || (colon >= 0 && colon < eq)) {
+      at = colon;
+      colon = text.indexOf(':', colon + 1);
+    } else {
+      at = eq;
+      eq = text.indexOf('=', eq + 1);
+    }
+    let end = at;
+    while (end > 0 && isRegExpSpace(text.charCodeAt(end - 1))) end--;
+    const q = text.charCodeAt(end - 1);
+    if (q === 34 || q === 39) end--;
+    if (end > 0 && endsWithKeyWord(text, end)) return true;
+  }
+  return false;
+}
+
+/** True when `text` (cut at `end`) ends with a key word of the separator passes, in any ASCII case. */
+function endsWithKeyWord(text: string, end: number): boolean {
+  switch (text.charCodeAt(end - 1) | 32) {
+    case 101: // e
+      return endsWithLower(text, end, 'code') || endsWithLower(text, end, 'cookie');
+    case 114: // r
+      return endsWithLower(text, end, 'verifier');
+    case 116: // t
+      return endsWithLower(text, end, 'secret');
+    case 121: // y
+      return endsWithLower(text, end, 'key');
+    case 100: // d
+      return endsWithLower(text, end, 'pwd') || endsWithLower(text, end, 'passwd') || endsWithLower(text, end, 'password');
+    case 110: // n
+      return endsWithLower(text, end, 'token') || endsWithLower(text, end, 'assertion') || endsWithLower(text, end, 'authorization');
+    case 112: // p
+      return endsWithLower(text, end, 'otp');
+    default:
+      return false;
+  }
+}
+
+/** `text.slice(0, end)` ends with the lower-case ASCII word `word`, compared case-insensitively (ASCII only, like a non-unicode /i). */
+function endsWithLower(text: string, end: number, word: string): boolean {
+  const start = end - word.length;
+  if (start < 0) return false;
+  for (let i = 0; i < word.length; i++) if ((text.charCodeAt(start + i) | 32) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The characters `\s` matches in a JavaScript regex. */
+function isRegExpSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 160 && (c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279));
+}
+
 const SECRET_PARAM_RE = /(^|[?&#\s,;{"'(])((?:authorization_|device_)?code|code_verifier|client_secret|clientSecret|x-client-secret|x-secret-key|secret_key|api_secret|app_secret|private_key|secret|password|passwd|pwd|(?:registration_|initial_)?access_token|accessToken|refresh_token|refreshToken|id_token|idToken|token|session_token|sessionToken|api_key|apiKey|x-api-key|api-key|assertion|client_assertion|otp_?code|otpCode|otp)(["']?\s*[:=]\s*|=)(["']?)([^\s&"',;})\]]{1,})/gi;
