@@ -4,6 +4,8 @@ import { basename, dirname, resolve } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { LineSplitter } from '../core/tail/lineSplitter';
 import { decideRotation } from '../core/tail/rotation';
+import { lineTime } from '../core/tail/lineTime';
+import { DEFAULT_MAX_BACKLOG_BYTES, findSinceOffset, formatBytes } from '../core/tail/tailStart';
 import type { SplitLine } from '../core/tail/lineSplitter';
 import { StatusKeeper } from './tailSource';
 import type { TailSink, TailSource, TailStatus } from './tailSource';
@@ -11,8 +13,18 @@ import type { TailSink, TailSource, TailStatus } from './tailSource';
 export interface FileTailOptions {
   path: string;
   sink: TailSink;
-  /** Lines of history to deliver first (like `tail -n`); default 200. */
+  /** Lines of history to deliver first (like `tail -n`); default 200. Ignored when `since` is set. */
   initialLines?: number;
+  /**
+   * Epoch ms: start at the first line whose log timestamp is at or after this (and deliver
+   * everything after it), instead of the last N lines. Found by a search from the end of the
+   * file (core/tail/tailStart.ts), never by reading the file from its start.
+   */
+  since?: number;
+  /** Backlog cap for `since`: never start more than this many bytes before the end; default 16 MiB. */
+  maxBacklogBytes?: number;
+  /** Zone for zone-less log times (Laravel, Keycloak) when `since` is used; default UTC, like the parsers. */
+  timeZone?: string;
   /** Name on every SourceLine; default the absolute path. */
   name?: string;
   /** Polling interval, the fallback when file-system events do not arrive (NFS, some containers); default 500 ms. */
@@ -39,7 +51,7 @@ interface OpenFile {
 }
 
 /**
- * Follows a local file like `tail -F`: last N lines first, then every append; survives rotation
+ * Follows a local file like `tail -F`: last N lines (or the lines since a time) first, then every append; survives rotation
  * by rename-and-create (the old descriptor is drained first, then the new file is read from its
  * start) and by copy-truncate (restart at 0 when the file shrinks or the bytes before the offset
  * change); waits for a file that does not exist yet; notices deletion. A directory watcher gives
@@ -75,8 +87,9 @@ export class FileTail implements TailSource {
     if (kind === 'other') throw new Error(`${this.path} is not a regular file (a directory?): pick the log file itself.`);
     const st = await statId(this.path);
     if (st) {
-      await this.openAt(st.id, await this.initialOffset(st.size));
-      this.status_.set({ state: 'following', message: `Following ${this.path}` });
+      const { offset, note } = this.opts.since !== undefined ? await this.sinceOffset(st.size, this.opts.since) : { offset: await this.initialOffset(st.size), note: undefined };
+      await this.openAt(st.id, offset);
+      this.status_.set({ state: 'following', ...(note ?? { message: `Following ${this.path}` }) });
     } else {
       this.status_.set({ state: 'waiting', code: 'missing', message: `Waiting for ${this.path} to appear` });
     }
@@ -254,6 +267,26 @@ export class FileTail implements TailSource {
       if (n === 0 && last.length === 1 && last[0] === 0x0a) start = size;
       this.nextLine = start <= COUNT_LINES_UP_TO ? (await countNewlines(fh, start)) + 1 : 1;
       return start;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Byte offset of the first line at or after `since` (see findSinceOffset), the first line
+   * number, and a note when the cap decided the start or the log has no readable timestamps.
+   */
+  private async sinceOffset(size: number, since: number): Promise<{ offset: number; note?: { code: string; message: string } }> {
+    const cap = Math.max(0, Math.floor(this.opts.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES));
+    const fh = await fsp.open(this.path, 'r');
+    try {
+      const tz = this.opts.timeZone;
+      const r = await findSinceOffset({ read: (pos, len) => readAt(fh, pos, len) }, { size, since, maxBytes: cap, timeOf: (t) => lineTime(t, tz) });
+      this.nextLine = r.offset <= COUNT_LINES_UP_TO ? (await countNewlines(fh, r.offset)) + 1 : 1;
+      const when = new Date(since).toISOString();
+      if (r.noTimestamps) return { offset: r.offset, note: { code: 'no_timestamps', message: `${this.path} has no timestamps that can be read, so "since ${when}" cannot be applied; following new lines only.` } };
+      if (r.capped) return { offset: r.offset, note: { code: 'backlog_capped', message: `The lines of ${this.path} since ${when} are more than the ${formatBytes(cap)} backlog cap; starting ${formatBytes(size - r.offset)} before the end.` } };
+      return { offset: r.offset };
     } finally {
       await fh.close();
     }

@@ -9,6 +9,8 @@ import type { RemoteTailEvent } from '../core/tail/remoteTail';
 import { classifySshFailure } from '../core/tail/sshErrors';
 import type { SshError } from '../core/tail/sshErrors';
 import { checkSshHost } from '../core/tail/sourceProfiles';
+import { lineTime } from '../core/tail/lineTime';
+import { DEFAULT_MAX_BACKLOG_BYTES, formatBytes, SinceGate } from '../core/tail/tailStart';
 import { StatusKeeper } from './tailSource';
 import type { TailSink, TailSource, TailStatus } from './tailSource';
 
@@ -19,6 +21,16 @@ export interface SshSourceOptions {
   /** Extended regular expression run on the server (`grep -i -E`), so only matching lines cross the network. */
   filter?: string;
   initialLines?: number;
+  /**
+   * Epoch ms: start at the first line whose log timestamp is at or after this instead of the
+   * last N lines. The server ships only the last `maxBacklogBytes` of the file (`tail -c`,
+   * through the filter); the cut at the first line at or after T happens here (SinceGate).
+   */
+  since?: number;
+  /** Backlog cap for `since`; default 16 MiB. */
+  maxBacklogBytes?: number;
+  /** Zone for zone-less log times when `since` is used; default UTC, like the parsers. */
+  timeZone?: string;
   /** The OpenSSH client; default `ssh`. */
   sshPath?: string;
   /** Extra ssh options placed before the destination, e.g. `['-F', cfg, '-o', 'UserKnownHostsFile=…']` in tests. */
@@ -58,6 +70,9 @@ export class SshSource implements TailSource {
   private stopped = false;
   private closed: Promise<void> = Promise.resolve();
   private firstOutcome: ((err?: SshError) => void) | undefined;
+  private readonly gate: SinceGate | undefined;
+  /** Where the first connection's byte window started (0 = the whole file was shipped). */
+  private windowStart = 0;
 
   /** The last failure, when the source gave up. */
   lastError: SshError | undefined;
@@ -68,6 +83,10 @@ export class SshSource implements TailSource {
     this.name = opts.name ?? `ssh://${opts.host}${opts.path.startsWith('/') ? '' : '/'}${opts.path}`;
     this.status_ = new StatusKeeper(opts.onStatus);
     this.decoder = new RemoteTailDecoder((e) => this.onEvent(e));
+    if (opts.since !== undefined) {
+      const tz = opts.timeZone;
+      this.gate = new SinceGate(opts.since, (t) => lineTime(t, tz));
+    }
   }
 
   get status(): TailStatus {
@@ -121,8 +140,12 @@ export class SshSource implements TailSource {
       '-o', 'RemoteCommand=none',
       '-T', '-e', 'none',
       '--', this.opts.host,
-      buildRemoteCommand({ path: this.opts.path, initialLines: this.opts.initialLines ?? 200, filter: this.opts.filter, resume: this.decoder.resume }),
+      buildRemoteCommand({ path: this.opts.path, initialLines: this.opts.initialLines ?? 200, filter: this.opts.filter, resume: this.decoder.resume, ...(this.gate ? { backlogBytes: this.backlogCap() } : {}) }),
     ];
+  }
+
+  private backlogCap(): number {
+    return Math.max(1, Math.floor(this.opts.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES));
   }
 
   private connect(): void {
@@ -179,6 +202,11 @@ export class SshSource implements TailSource {
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
+  private noteGateOpened(): void {
+    const note = gateNote(this.gate!.stats, this.windowStart, this.backlogCap(), this.opts.since!, this.opts.path);
+    if (note) this.status_.set({ state: 'following', ...note });
+  }
+
   private onEvent(e: RemoteTailEvent): void {
     if (this.stopped) return;
     switch (e.type) {
@@ -191,14 +219,21 @@ export class SshSource implements TailSource {
           : e.mode === 'truncated'
             ? { code: 'truncated', message: `${this.opts.path} was truncated while the connection was down; reading it from the start.` }
             : { code: again ? 'resumed' : undefined, message: again ? `Reconnected to ${this.opts.host}; resumed at byte ${e.start}.` : `Following ${this.opts.path} on ${this.opts.host}` };
+        if (e.mode === 'initial') this.windowStart = e.start;
+        else if (e.mode !== 'resume') this.gate?.openNow();
         this.status_.set({ state: 'following', ...(note.code ? { code: note.code } : {}), message: note.message });
         this.firstOutcome?.();
         return;
       }
       case 'line':
+        if (this.gate && !this.gate.isOpen) {
+          if (!this.gate.accept(e.text, e.backlog)) return;
+          this.noteGateOpened();
+        }
         this.opts.sink.push({ source: this.name, line: e.line, text: e.text, ...(e.truncated ? { truncated: true } : {}) });
         return;
       case 'notice':
+        if (e.kind === 'replaced' || e.kind === 'appeared' || e.kind === 'truncated') this.gate?.openNow();
         if (e.kind === 'replaced' || e.kind === 'appeared') this.status_.set({ state: 'following', code: 'rotated', message: `${this.opts.path} was rotated; following the new file` });
         else if (e.kind === 'truncated') this.status_.set({ state: 'following', code: 'truncated', message: `${this.opts.path} was truncated; reading it from the start` });
         else if (e.kind === 'inaccessible') this.status_.set({ state: 'waiting', code: 'deleted', message: `${this.opts.path} disappeared on the server; waiting for it to reappear` });
@@ -210,6 +245,18 @@ export class SshSource implements TailSource {
         return;
     }
   }
+}
+
+/**
+ * Says why the backlog looks as it does once the cut is made: the byte cap decided (the first
+ * timed line shipped was already at or after T and the window did not reach the file's start),
+ * or the log has no timestamps (only appended lines are shown).
+ */
+function gateNote(stats: { backlog: number; timed: number; firstTimedWasLate: boolean }, windowStart: number, cap: number, since: number, path: string): { code: string; message: string } | undefined {
+  const when = new Date(since).toISOString();
+  if (stats.timed === 0 && stats.backlog > 0) return { code: 'no_timestamps', message: `${path} has no timestamps that can be read, so "since ${when}" cannot be applied; following new lines only.` };
+  if (stats.firstTimedWasLate && windowStart > 0) return { code: 'backlog_capped', message: `The lines of ${path} since ${when} are more than the ${formatBytes(cap)} backlog cap; showing the last ${formatBytes(cap)}.` };
+  return undefined;
 }
 
 function lastLine(s: string): string {

@@ -39,6 +39,13 @@ export interface RemoteTailOptions {
   path: string;
   /** Lines of history on the first connection (like `tail -n`). */
   initialLines: number;
+  /**
+   * Instead of `initialLines`: ship the last this-many bytes of the file on the first connection
+   * (`tail -c`), for a start from a time whose cut happens on the client (SinceGate), so a big
+   * log never crosses the network whole. Starts at a line boundary (a partial first line is
+   * dropped). 0 or undefined = use `initialLines`.
+   */
+  backlogBytes?: number;
   /** Extended regular expression (`grep -i -E`) applied on the server; empty or undefined = no filter. */
   filter?: string;
   resume?: RemoteResume;
@@ -57,10 +64,11 @@ export const HEADER_MARKER = '@@OAUTHDBG';
  */
 export function buildRemoteTailScript(opts: RemoteTailOptions): string {
   const n = Math.max(0, Math.floor(opts.initialLines));
+  const c = Math.max(0, Math.floor(opts.backlogBytes ?? 0));
   const filter = opts.filter && opts.filter.length > 0 ? opts.filter : '';
   const r = opts.resume;
   const lines = [
-    `p=${shQuote(opts.path)}; n=${n}; rid=${shQuote(r ? r.id : '')}; roff=${r ? Math.floor(r.offset) : 0}; rline=${r ? Math.floor(r.fileLine) : 0}; pat=${shQuote(filter)}`,
+    `p=${shQuote(opts.path)}; n=${n}; c=${c}; rid=${shQuote(r ? r.id : '')}; roff=${r ? Math.floor(r.offset) : 0}; rline=${r ? Math.floor(r.fileLine) : 0}; pat=${shQuote(filter)}`,
     'LC_ALL=C; export LC_ALL',
     `e() { echo "${REMOTE_ERROR_MARKER} $1" >&2; exit 3; }`,
     'command -v tail >/dev/null 2>&1 || e no-tail',
@@ -76,11 +84,19 @@ export function buildRemoteTailScript(opts: RemoteTailOptions): string {
     '  elif [ "$rid" = "$id" ]; then mode=truncated; start=0',
     '  else mode=rotated; start=0; fi',
     'else',
-    '  mode=initial; from=0; w=$((n * 4096 + 65536)); [ "$sz" -gt "$w" ] && from=$((sz - w))',
+    '  mode=initial; from=0',
+    // A byte window (start from a time, cut on the client): the last c bytes; its first line is
+    // cut unless the byte before the window is a newline.
+    '  if [ "$c" -gt 0 ]; then',
+    '    [ "$sz" -gt "$c" ] && from=$((sz - c)); start=$from',
+    '    if [ "$from" -gt 0 ]; then b=$(tail -c +"$from" -- "$p" | head -c 1 | od -An -tx1 | tr -d " \\n"); [ "$b" = 0a ] || skip=1; fi',
+    '  else',
+    '  w=$((n * 4096 + 65536)); [ "$sz" -gt "$w" ] && from=$((sz - w))',
     '  if [ "$n" -eq 0 ]; then keep=0; else keep=$(tail -c +$((from + 1)) -- "$p" | head -c $((sz - from)) | tail -n "$n" | wc -c | tr -d " "); fi',
     '  start=$((sz - keep))',
     // The window held fewer than n lines: its first line is cut; the client drops it.
     '  [ "$from" -gt 0 ] && [ "$start" -eq "$from" ] && skip=1',
+    '  fi',
     '  if [ "$start" -le 67108864 ]; then line=$(head -c "$start" -- "$p" | wc -l | tr -d " "); else line=-1; fi',
     'fi',
     `printf '${HEADER_MARKER} 1 %s %s %s %s %s %s\\n' "$mode" "$id" "$sz" "$start" "$line" "$skip"`,
@@ -109,7 +125,8 @@ export function buildRemoteCommand(opts: RemoteTailOptions): string {
 /** What the decoder reports besides lines. */
 export type RemoteTailEvent =
   | { type: 'header'; mode: 'initial' | 'resume' | 'truncated' | 'rotated'; id: string; size: number; start: number }
-  | { type: 'line'; line: number; text: string; truncated: boolean }
+  /** `backlog`: the line was in the file when the first connection started (before its size then). */
+  | { type: 'line'; line: number; text: string; truncated: boolean; backlog: boolean }
   | { type: 'notice'; kind: 'replaced' | 'truncated' | 'appeared' | 'inaccessible' | 'other'; text: string }
   | { type: 'tail-exit'; code: number };
 
@@ -126,6 +143,8 @@ export class RemoteTailDecoder {
   private lineBase = 0;
   private headerSeen = false;
   private skipNext = false;
+  /** File size at the first connection while its generation lasts; lines ending at or before it are backlog. */
+  private backlogEnd = -1;
   // Current generation: where it starts in the stream and in the file.
   private genStreamLine = 0;
   private genStreamOffset = 0;
@@ -187,6 +206,7 @@ export class RemoteTailDecoder {
         this.genSkipLines = 0;
         this.genSkipBytes = 0;
         this.resumeState = { id: kind === 'truncated' ? state.id : '?', offset: 0, fileLine: 0 };
+        this.backlogEnd = -1;
       } else {
         this.genSkipLines += 1;
         this.genSkipBytes += bodyBytes + 1;
@@ -204,9 +224,11 @@ export class RemoteTailDecoder {
     this.resumeState = { id: state.id, offset: endOffset, fileLine };
     if (this.skipNext) {
       this.skipNext = false;
-      return;
+      // Only the window's cut first line is dropped: with a server-side filter the first line
+      // that arrives may be a later, whole one.
+      if (streamOffset === this.genStreamOffset) return;
     }
-    this.emit({ type: 'line', line: this.lineBase + fileLine, text: body, truncated });
+    this.emit({ type: 'line', line: this.lineBase + fileLine, text: body, truncated, backlog: endOffset <= this.backlogEnd });
   }
 
   private header(text: string): void {
@@ -218,6 +240,9 @@ export class RemoteTailDecoder {
     const start = Number(f[5]);
     const line = Number(f[6]);
     const prev = this.resumeState;
+    // A resume in the same file keeps the first connection's backlog boundary (a drop during the
+    // backlog must not turn the rest of it into "appends"); another file has no backlog.
+    this.backlogEnd = mode === 'initial' ? size : mode === 'resume' ? this.backlogEnd : -1;
     if (mode === 'initial') {
       this.lineBase = 0;
       this.genFileLine = line >= 0 ? line : 0;

@@ -97,3 +97,50 @@ test('script: missing file, directory and bad filter report their markers', () =
   assert.match(run(join(dir, 'f.log'), '(unclosed'), /@@OAUTHDBG-ERR bad-filter/);
   rmSync(dir, { recursive: true });
 });
+
+test('script: a byte window (start from a time) ships only the last c bytes, from a line boundary; hostile path stays literal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oauthdbg-rt-'));
+  const pwned = `/tmp/pwned-since-${process.pid}-${Date.now()}`;
+  const path = join(dir, `since $(touch ${pwned}) 'q' \`touch ${pwned}\`;.log`);
+  const body = Array.from({ length: 100 }, (_, i) => `row ${String(i).padStart(3, '0')}`).join('\n') + '\n'; // 8 bytes a line
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, body);
+  const run = (c: number): string => spawnSync('bash', ['-c', buildRemoteCommand({ path, initialLines: 5, backlogBytes: c })], { input: '', encoding: 'utf8', timeout: 3000 }).stdout;
+  // 24 bytes = exactly three whole lines: nothing to skip.
+  const whole = run(24);
+  assert.match(whole, /^@@OAUTHDBG 1 initial \S+ 800 776 97 0\n/);
+  assert.match(whole, /1:0:row 097\n2:8:row 098\n3:16:row 099\n/);
+  // 20 bytes: the window starts inside a line: the skip flag is set and that line is the stream's first.
+  const cut = run(20);
+  assert.match(cut, /^@@OAUTHDBG 1 initial \S+ 800 780 97 1\n1:0:097\n2:4:row 098\n/);
+  // A window bigger than the file: all of it.
+  assert.match(run(1 << 20), /^@@OAUTHDBG 1 initial \S+ 800 0 0 0\n1:0:row 000\n/);
+  assert.equal(existsSync(pwned), false, 'nothing was executed from the path');
+  // The cap is a plain number in the script; the path only appears single-quoted.
+  const script = buildRemoteTailScript({ path, initialLines: 5, backlogBytes: 4096.7 });
+  assert.match(script, /; c=4096; /);
+  assert.ok(script.includes(`p='${path.replace(/'/g, `'\\''`)}'`));
+  rmSync(dir, { recursive: true });
+});
+
+test('decoder: lines are marked backlog up to the first connection\'s size, across a resume, not after a rotation', () => {
+  const ev: RemoteTailEvent[] = [];
+  const d = new RemoteTailDecoder((e) => ev.push(e));
+  d.connectionStarted();
+  // Window from 776 of an 800-byte file: three 8-byte lines are backlog, then an append.
+  feed(d, '@@OAUTHDBG 1 initial 1:2 800 776 97 0\n1:0:row 097\n2:8:row 098\n');
+  d.connectionStarted();
+  feed(d, '@@OAUTHDBG 1 resume 1:2 800 792 99 0\n1:0:row 099\n2:8:row 100\n');
+  const notice = "tail: 'x.log' has been replaced;  following new file";
+  feed(d, `3:16:${notice}\n4:${16 + notice.length + 1}:new 1\n`);
+  const got = ev.filter((e) => e.type === 'line').map((e) => e.type === 'line' && [e.text, e.backlog]);
+  assert.deepEqual(got, [['row 097', true], ['row 098', true], ['row 099', true], ['row 100', false], ['new 1', false]]);
+});
+
+test('decoder: with a filter, the skip flag drops only a cut line at stream offset 0, not the first line that passes', () => {
+  const ev: RemoteTailEvent[] = [];
+  const d = new RemoteTailDecoder((e) => ev.push(e));
+  d.connectionStarted();
+  feed(d, '@@OAUTHDBG 1 initial 1:2 800 780 -1 1\n2:4:oauth whole line\n');
+  assert.deepEqual(ev.filter((e) => e.type === 'line').map((e) => e.type === 'line' && e.text), ['oauth whole line']);
+});
