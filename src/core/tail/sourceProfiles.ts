@@ -1,3 +1,5 @@
+import { parseTailStart } from './tailStart';
+
 /** A named log source from the `oauthDebugger.sources` setting. */
 export interface SourceProfile {
   name: string;
@@ -8,6 +10,12 @@ export interface SourceProfile {
   /** Extended regular expression; for SSH it runs on the server (`grep -i -E`). */
   filter?: string;
   format?: string;
+  /**
+   * Where tailing starts (see parseTailStart): `"200"` lines, a duration (`"15m"`, `"2h"`) or a
+   * time (`"2026-11-28T10:00"`). Kept as written: durations are relative to the moment tailing
+   * starts. Unset = ask (or the last choice).
+   */
+  start?: string;
 }
 
 /** A command whose output is tailed, from `oauthDebugger.commandSources` (global settings only). */
@@ -46,6 +54,12 @@ export function parseSourceProfiles(value: unknown): { profiles: SourceProfile[]
     if (filter) p.filter = filter;
     const format = str(o.format);
     if (format) p.format = format;
+    if (o.start !== undefined && o.start !== null && o.start !== '') {
+      const start = typeof o.start === 'number' ? String(o.start) : str(o.start);
+      const parsed = parseTailStart(typeof o.start === 'number' ? o.start : start, Date.now());
+      if (!parsed.ok) problems.push(`${where} ("${name}"): "start" ignored: ${parsed.error}`);
+      else p.start = start;
+    }
     profiles.push(p);
   });
   return { profiles, problems };

@@ -3,6 +3,9 @@ import { basename } from 'node:path';
 import type { LineSink, SourceLine } from '../../core/lines';
 import { RateMeter } from '../../core/tail/rateMeter';
 import { checkSshHost } from '../../core/tail/sourceProfiles';
+import type { SourceProfile } from '../../core/tail/sourceProfiles';
+import { parseTailStart } from '../../core/tail/tailStart';
+import type { TailStart } from '../../core/tail/tailStart';
 import { CommandSource } from '../../sources/commandSource';
 import { FileTail } from '../../sources/fileTail';
 import { readSshConfigHosts } from '../../sources/sshConfigFiles';
@@ -12,7 +15,7 @@ import { COMMANDS } from '../../shared/commandIds';
 import { readSettings } from '../config';
 import type { Log } from '../log';
 import { describeStatus, stateLabel } from './tailMessages';
-import { readCommandProfiles, readSourceProfiles } from './tailSettings';
+import { readCommandProfiles, readMaxBacklogBytes, readSourceProfiles } from './tailSettings';
 
 /** What the tail commands need: the log and the sink every line goes to (the session hub). */
 export interface TailDeps {
@@ -20,19 +23,25 @@ export interface TailDeps {
   sink: LineSink & { end?(source: string): void };
 }
 
-/** Arguments the commands accept when called programmatically (tests, other commands, links). */
-export interface TailFileArgs { path: string; initialLines?: number }
+/**
+ * Arguments the commands accept when called programmatically (tests, other commands, links).
+ * `start`: lines (`200`), a duration (`"15m"`) or a time (`"2026-11-28T10:00"`); see parseTailStart.
+ * `profile`: a local profile of `oauthDebugger.sources` (its path and start).
+ */
+export interface TailFileArgs { path?: string; profile?: string; initialLines?: number; start?: string | number }
 /**
  * Deliberately no raw ssh options here: command arguments can come from links, and an option
  * like `-oProxyCommand=…` would run a program. Use ~/.ssh/config or `oauthDebugger.ssh.path`.
  */
-export interface TailRemoteArgs { host?: string; path?: string; filter?: string; profile?: string; initialLines?: number }
+export interface TailRemoteArgs { host?: string; path?: string; filter?: string; profile?: string; initialLines?: number; start?: string | number }
 
 /** Server-side filter offered by default: the words OAuth/OIDC lines of Laravel, nginx and Keycloak logs carry. */
 export const DEFAULT_REMOTE_FILTER = 'oauth|oidc|openid|token|authori[sz]|callback|redirect_uri|invalid_|pkce|code_challenge|code_verifier|bearer|jwks|passport|socialite';
 
 const CONTEXT_KEY = 'oauthDebugger.tailing';
 const RECENT_KEY = 'oauthDebugger.tail.recentRemote';
+/** The last "Start from" choice: `lines` (the initialLines setting) or a start spec (`15m`, `09:30`, …). */
+const START_KEY = 'oauthDebugger.tail.lastStart';
 
 interface ActiveTail {
   source: TailSource;
@@ -90,7 +99,12 @@ export class TailController implements vscode.Disposable {
 
   async tailLogFile(arg?: unknown): Promise<string | undefined> {
     const direct = fileArg(arg);
-    if (direct) return this.startFile(direct.path, direct.initialLines);
+    if (direct?.profile) {
+      const p = readSourceProfiles().profiles.find((x) => x.name === direct.profile && x.type === 'local');
+      if (!p) throw new Error(vscode.l10n.t('No local source profile named "{0}" in oauthDebugger.sources.', direct.profile));
+      return this.startFile(p.path, this.resolveStart(direct.start ?? p.start ?? direct.initialLines));
+    }
+    if (direct?.path) return this.startFile(direct.path, this.resolveStart(direct.start ?? direct.initialLines));
 
     type Item = vscode.QuickPickItem & { run: () => Promise<string | undefined> };
     const items: Item[] = [];
@@ -98,12 +112,16 @@ export class TailController implements vscode.Disposable {
     const addFile = (path: string, description: string): void => {
       if (seen.has(path)) return;
       seen.add(path);
-      items.push({ label: `$(file) ${basename(path)}`, description, detail: path, run: () => this.startFile(path) });
+      items.push({ label: `$(file) ${basename(path)}`, description, detail: path, run: () => this.askStartThenFile(path) });
     };
     const editor = vscode.window.activeTextEditor?.document.uri;
     if (editor?.scheme === 'file') addFile(editor.fsPath, vscode.l10n.t('current editor'));
     const { profiles } = readSourceProfiles();
-    for (const p of profiles.filter((x) => x.type === 'local')) addFile(p.path, vscode.l10n.t('profile "{0}"', p.name));
+    for (const p of profiles.filter((x) => x.type === 'local')) {
+      if (seen.has(p.path)) continue;
+      seen.add(p.path);
+      items.push({ label: `$(file) ${basename(p.path)}`, description: vscode.l10n.t('profile "{0}"', p.name), detail: p.start ? `${p.path} · ${vscode.l10n.t('start: {0}', p.start)}` : p.path, run: () => this.askStartThenFile(p.path, p) });
+    }
     for (const uri of await vscode.workspace.findFiles('**/{storage/logs,logs,log,var/log}/*.{log,txt}', '**/{node_modules,vendor,.git}/**', 8).then(undefined, () => [] as vscode.Uri[])) {
       addFile(uri.fsPath, vscode.l10n.t('in workspace'));
     }
@@ -123,16 +141,17 @@ export class TailController implements vscode.Disposable {
     if (a.profile) {
       const p = readSourceProfiles().profiles.find((x) => x.name === a.profile && x.type === 'ssh');
       if (!p) throw new Error(vscode.l10n.t('No SSH source profile named "{0}" in oauthDebugger.sources.', a.profile));
-      return this.startSsh({ host: p.host!, path: p.path, filter: p.filter ?? '' }, a);
+      return this.startSsh({ host: p.host!, path: p.path, filter: p.filter ?? '' }, this.resolveStart(a.start ?? p.start ?? a.initialLines));
     }
-    if (typeof a.host === 'string' && typeof a.path === 'string') return this.startSsh({ host: a.host, path: a.path, filter: a.filter ?? '' }, a);
+    if (typeof a.host === 'string' && typeof a.path === 'string') return this.startSsh({ host: a.host, path: a.path, filter: a.filter ?? '' }, this.resolveStart(a.start ?? a.initialLines));
 
-    type Item = vscode.QuickPickItem & { pick: () => Promise<RecentRemote | undefined> };
+    type Item = vscode.QuickPickItem & { pick: () => Promise<RecentRemote | undefined>; start?: string };
     const items: Item[] = [];
     const { profiles, problems } = readSourceProfiles();
     for (const problem of problems) this.deps.log.warn(problem);
     for (const p of profiles.filter((x) => x.type === 'ssh')) {
-      items.push({ label: `$(remote) ${p.name}`, description: `${p.host}:${p.path}`, detail: p.filter ? vscode.l10n.t('filter: {0}', p.filter) : undefined, pick: async () => ({ host: p.host!, path: p.path, filter: p.filter ?? '' }) });
+      const detail = [p.filter ? vscode.l10n.t('filter: {0}', p.filter) : '', p.start ? vscode.l10n.t('start: {0}', p.start) : ''].filter(Boolean).join(' · ');
+      items.push({ label: `$(remote) ${p.name}`, description: `${p.host}:${p.path}`, detail: detail || undefined, pick: async () => ({ host: p.host!, path: p.path, filter: p.filter ?? '' }), ...(p.start ? { start: p.start } : {}) });
     }
     for (const r of this.recent()) {
       items.push({ label: `$(history) ${r.host}`, description: r.path, detail: r.filter ? vscode.l10n.t('filter: {0}', r.filter) : undefined, pick: async () => r });
@@ -143,7 +162,9 @@ export class TailController implements vscode.Disposable {
     items.push({ label: `$(edit) ${vscode.l10n.t('Enter a host…')}`, description: vscode.l10n.t('alias, user@host or ssh://user@host:port'), pick: () => this.askHost() });
     const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tail a remote log over SSH'), placeHolder: vscode.l10n.t('Pick a host; your ssh config, agent and known_hosts are used'), matchOnDescription: true });
     const target = await chosen?.pick();
-    return target ? this.startSsh(target, a) : undefined;
+    if (!target) return undefined;
+    const start = chosen?.start ? this.resolveStart(chosen.start) : await this.askStart();
+    return start ? this.startSsh(target, start) : undefined;
   }
 
   async stopTailing(arg?: unknown): Promise<void> {
@@ -177,11 +198,69 @@ export class TailController implements vscode.Disposable {
 
   // --- starting sources ---
 
-  private async startFile(path: string, initialLines?: number): Promise<string | undefined> {
-    const settings = readSettings();
-    return this.run(path, basename(path), path, (sink, onStatus) => new FileTail({ path, sink, onStatus, initialLines: initialLines ?? settings.tailInitialLines }), async (src) => {
+  private async startFile(path: string, start: TailStart): Promise<string | undefined> {
+    return this.run(path, basename(path), path, (sink, onStatus) => new FileTail({ path, sink, onStatus, ...startOptions(start) }), async (src) => {
       await src.start();
     });
+  }
+
+  /** A file picked in the quick pick: its profile's start, or the "Start from" question. */
+  private async askStartThenFile(path: string, profile?: SourceProfile): Promise<string | undefined> {
+    const start = profile?.start ? this.resolveStart(profile.start) : await this.askStart();
+    return start ? this.startFile(path, start) : undefined;
+  }
+
+  /**
+   * A start given by a caller or a profile (lines, duration or time), resolved now; nothing
+   * given = the last N lines of `oauthDebugger.tail.initialLines`. A bad value is an error the
+   * user sees, not a silent default.
+   */
+  private resolveStart(spec: string | number | undefined): TailStart {
+    if (spec === undefined || spec === null || spec === '') return { kind: 'lines', lines: readSettings().tailInitialLines };
+    const r = parseTailStart(spec, Date.now());
+    if (!r.ok) throw new Error(vscode.l10n.t('Cannot start tailing from "{0}": use a number of lines (200), a duration (15m, 2h, 1d) or a time (09:30, 2026-11-28T10:00).', String(spec)));
+    return r.start;
+  }
+
+  /**
+   * "Start from: last N lines / last 15 minutes / last hour / since a time…", the last choice
+   * first. Undefined when the user cancels (then nothing is tailed).
+   */
+  private async askStart(): Promise<TailStart | undefined> {
+    const n = readSettings().tailInitialLines;
+    const last = this.context.globalState.get<unknown>(START_KEY);
+    type Item = vscode.QuickPickItem & { spec?: string };
+    const items: Item[] = [
+      { label: `$(list-flat) ${vscode.l10n.t('Last {0} lines', n)}`, spec: 'lines' },
+      { label: `$(history) ${vscode.l10n.t('Last 15 minutes')}`, spec: '15m' },
+      { label: `$(history) ${vscode.l10n.t('Last hour')}`, spec: '1h' },
+    ];
+    if (typeof last === 'string' && last !== 'lines' && !items.some((i) => i.spec === last) && parseTailStart(last, Date.now()).ok) {
+      items.push({ label: `$(history) ${vscode.l10n.t('Since {0}', last)}`, spec: last });
+    }
+    items.push({ label: `$(calendar) ${vscode.l10n.t('Since a time…')}`, description: vscode.l10n.t('a duration (15m, 2h, 1d) or a time (09:30, 2026-11-28T10:00)') });
+    const lastIndex = items.findIndex((i) => i.spec !== undefined && i.spec === last);
+    if (lastIndex > 0) items.unshift(...items.splice(lastIndex, 1));
+    if (lastIndex >= 0) items[0]!.description = vscode.l10n.t('last choice');
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Start from'), placeHolder: vscode.l10n.t('Which existing lines to read before following new ones') });
+    if (!pick) return undefined;
+    let spec = pick.spec;
+    if (spec === undefined) {
+      const typed = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Start from a time'),
+        prompt: vscode.l10n.t('Lines whose log timestamp is at or after this are shown, then new lines. A duration (15m, 2h, 1d), a time today (09:30) or a date and time (2026-11-28T10:00, local unless it has a zone).'),
+        value: typeof last === 'string' && last !== 'lines' ? last : '30m',
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          const r = parseTailStart(v.trim(), Date.now());
+          return r.ok && r.start.kind === 'since' ? undefined : vscode.l10n.t('Enter a duration (15m, 2h, 1d) or a time (09:30, 2026-11-28T10:00).');
+        },
+      });
+      if (!typed?.trim()) return undefined;
+      spec = typed.trim();
+    }
+    void this.context.globalState.update(START_KEY, spec);
+    return spec === 'lines' ? { kind: 'lines', lines: n } : this.resolveStart(spec);
   }
 
   private async startCommand(name: string, command: string): Promise<string | undefined> {
@@ -190,15 +269,14 @@ export class TailController implements vscode.Disposable {
     return this.run(`cmd:${name}`, name, command, (sink, onStatus) => new CommandSource({ name, command, sink, onStatus, ...(cwd ? { cwd } : {}) }), (src) => src.start());
   }
 
-  private async startSsh(t: RecentRemote, a: TailRemoteArgs): Promise<string | undefined> {
+  private async startSsh(t: RecentRemote, start: TailStart): Promise<string | undefined> {
     const problem = checkSshHost(t.host);
     if (problem) throw new Error(problem);
     const settings = readSettings();
     const label = `${t.host}:${basename(t.path)}`;
     const name = `ssh://${t.host}${t.path.startsWith('/') ? '' : '/'}${t.path}`;
     const started = await this.run(name, label, t.host, (sink, onStatus) => new SshSource({
-      host: t.host, path: t.path, filter: t.filter, sink, onStatus,
-      initialLines: typeof a.initialLines === 'number' ? a.initialLines : settings.tailInitialLines, sshPath: settings.sshPath,
+      host: t.host, path: t.path, filter: t.filter, sink, onStatus, sshPath: settings.sshPath, ...startOptions(start),
     }), async (src) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}…', t.host), cancellable: true }, async (_p, token) => {
       const sub = token.onCancellationRequested(() => void this.stop(name));
       try {
@@ -272,6 +350,7 @@ export class TailController implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} ended: {1}', t.label, s.message ?? ''));
     } else if (s.state !== 'stopped' && (s.code || s.state === 'reconnecting')) {
       this.deps.log.info(`${name}: ${s.message ?? s.code}`);
+      if (s.code === 'backlog_capped' || s.code === 'no_timestamps') void vscode.window.showInformationMessage(text);
     }
     this.refresh();
   }
@@ -292,7 +371,7 @@ export class TailController implements vscode.Disposable {
     const uri = picked?.[0];
     if (!uri) return undefined;
     if (uri.scheme !== 'file') throw new Error(vscode.l10n.t('Only files on this machine can be tailed; for a server use "OAuth: Tail Remote Log over SSH…".'));
-    return this.startFile(uri.fsPath);
+    return this.askStartThenFile(uri.fsPath);
   }
 
   private async promptCommand(): Promise<string | undefined> {
@@ -388,11 +467,23 @@ export class TailController implements vscode.Disposable {
 
 function fileArg(arg: unknown): TailFileArgs | undefined {
   if (arg instanceof vscode.Uri) return arg.scheme === 'file' ? { path: arg.fsPath } : undefined;
-  if (arg && typeof arg === 'object' && typeof (arg as TailFileArgs).path === 'string') {
+  if (arg && typeof arg === 'object') {
     const a = arg as TailFileArgs;
-    return { path: a.path, ...(typeof a.initialLines === 'number' ? { initialLines: a.initialLines } : {}) };
+    const path = typeof a.path === 'string' ? a.path : undefined;
+    const profile = typeof a.profile === 'string' ? a.profile : undefined;
+    if (!path && !profile) return undefined;
+    return {
+      ...(path ? { path } : {}), ...(profile ? { profile } : {}),
+      ...(typeof a.initialLines === 'number' ? { initialLines: a.initialLines } : {}),
+      ...(typeof a.start === 'string' || typeof a.start === 'number' ? { start: a.start } : {}),
+    };
   }
   return undefined;
+}
+
+/** FileTail / SshSource options for a start: `tail -n` lines, or a time with the backlog cap. */
+function startOptions(start: TailStart): { initialLines: number } | { since: number; maxBacklogBytes: number } {
+  return start.kind === 'lines' ? { initialLines: start.lines } : { since: start.since, maxBacklogBytes: readMaxBacklogBytes() };
 }
 
 function formatRate(r: number): string {

@@ -23,6 +23,8 @@ export function describeStatus(s: TailStatus, where: string): string {
     case 'truncated': return vscode.l10n.t('{0} was truncated; reading it from the start.', where);
     case 'deleted': return vscode.l10n.t('{0} was deleted; waiting for it to reappear.', where);
     case 'missing': return vscode.l10n.t('Waiting for {0} to appear.', where);
+    case 'backlog_capped': return vscode.l10n.t('The lines of {0} since the chosen time are more than the backlog cap (oauthDebugger.tail.maxBacklogMB), so only the newest part is shown.', where);
+    case 'no_timestamps': return vscode.l10n.t('{0} has no timestamps that can be read, so a start from a time cannot be applied; only new lines are shown.', where);
     case 'resumed': return vscode.l10n.t('Reconnected to {0}; resumed where the stream stopped.', where);
     default: return s.message ?? where;
   }

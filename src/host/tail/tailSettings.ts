@@ -23,3 +23,10 @@ export function readCommandProfiles(): CommandProfile[] {
   const c = vscode.workspace.getConfiguration(SETTINGS_PREFIX);
   return parseCommandProfiles(c.inspect<unknown>('commandSources')?.globalValue);
 }
+
+/** `oauthDebugger.tail.maxBacklogMB` in bytes: the cap of a start from a time (1–1024 MB, default 16). */
+export function readMaxBacklogBytes(): number {
+  const v = vscode.workspace.getConfiguration(SETTINGS_PREFIX).get<number>('tail.maxBacklogMB', 16);
+  const mb = typeof v === 'number' && Number.isFinite(v) ? Math.min(1024, Math.max(1, v)) : 16;
+  return Math.round(mb * 1024 * 1024);
+}

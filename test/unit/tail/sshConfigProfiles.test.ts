@@ -25,3 +25,16 @@ test('source profiles: validated, problems named, option-like hosts refused', ()
   assert.equal(checkSshHost('ssh://root@h:2222'), undefined);
   assert.deepEqual(parseCommandProfiles([{ name: 'docker', command: 'docker logs -f app' }, { name: 'x' }]), [{ name: 'docker', command: 'docker logs -f app' }]);
 });
+
+test('source profiles: "start" kept as written when valid (lines, duration, time), dropped with a problem otherwise', () => {
+  const r = parseSourceProfiles([
+    { name: 'a', type: 'local', path: '/a.log', start: '15m' },
+    { name: 'b', type: 'ssh', host: 'prod-1', path: '/b.log', start: 500 },
+    { name: 'c', type: 'local', path: '/c.log', start: '2026-11-28T10:00' },
+    { name: 'd', type: 'local', path: '/d.log', start: 'yesterday-ish' },
+    { name: 'e', type: 'local', path: '/e.log', start: '' },
+  ]);
+  assert.deepEqual(r.profiles.map((p) => [p.name, p.start]), [['a', '15m'], ['b', '500'], ['c', '2026-11-28T10:00'], ['d', undefined], ['e', undefined]]);
+  assert.equal(r.problems.length, 1);
+  assert.match(r.problems[0]!, /oauthDebugger\.sources\[3\] \("d"\): "start" ignored/);
+});
