@@ -22,15 +22,143 @@ const ACCESS_RE = new RegExp(`^(?:(\\S{1,255}) )?(\\S{1,64}) (\\S{1,64}) (\\S{1,
 let lastText: string | undefined;
 let lastMatch: RegExpExecArray | null = null;
 
+/** The groups of {@link ACCESS_RE} for `text` (exported for the test that compares the two). */
+export function matchAccessLine(text: string): RegExpExecArray | null {
+  return accessMatch(text);
+}
+
 function accessMatch(text: string): RegExpExecArray | null {
   if (text === lastText) return lastMatch;
   // Huge lines are not kept alive by the cache.
   if (text.length > 70_000) return ACCESS_RE.exec(text.slice(0, 70_000));
-  const m = ACCESS_RE.exec(text);
+  const fast = scanAccessLine(text);
+  const m = fast === FALLBACK ? ACCESS_RE.exec(text) : fast;
   lastText = text;
   lastMatch = m;
   return m;
 }
+
+const FALLBACK = 'fallback';
+
+/**
+ * {@link ACCESS_RE} by hand: the same groups (as an exec result) or null, or FALLBACK where the
+ * regex could backtrack into a second reading (the status digits, the tail) or a limit is near;
+ * then the regex decides. The regex tries the leading vhost first, and without it only when the
+ * fields before the status fail to line up – which never depends on anything after them.
+ */
+function scanAccessLine(text: string): RegExpExecArray | null | typeof FALLBACK {
+  const withVhost = scanFrom(text, true);
+  return withVhost === null ? scanFrom(text, false) : withVhost;
+}
+
+function scanFrom(text: string, vhost: boolean): RegExpExecArray | null | typeof FALLBACK {
+  const groups: (string | undefined)[] = [text];
+  let at = 0;
+  // `(\S{1,255}) ` when vhost, then `(\S{1,64}) (\S{1,64}) (\S{1,256}) `: runs of non-space separated by one space.
+  const limits = vhost ? [255, 64, 64, 256] : [64, 64, 256];
+  if (!vhost) groups.push(undefined);
+  for (const max of limits) {
+    const start = at;
+    while (at < text.length && !isRegExpSpace(text.charCodeAt(at))) at++;
+    if (at === start || at - start > max || text.charCodeAt(at) !== 32) return null;
+    groups.push(text.slice(start, at));
+    at++;
+  }
+  // `\[([^\]]{10,40})\] "`
+  if (text.charCodeAt(at) !== 91) return null;
+  const close = text.indexOf(']', at + 1);
+  if (close < 0 || close - at - 1 < 10 || close - at - 1 > 40 || text.charCodeAt(close + 1) !== 32 || text.charCodeAt(close + 2) !== 34) return null;
+  groups.push(text.slice(at + 1, close));
+  const request = quoted(text, close + 2);
+  if (request === null) return null;
+  if (request === FALLBACK) return FALLBACK;
+  groups.push(text.slice(close + 3, request));
+  at = request + 1;
+  // ` (\d{3}|-) (\d{1,15}|-)`
+  if (text.charCodeAt(at) !== 32) return null;
+  at++;
+  if (text.charCodeAt(at) === 45) {
+    groups.push('-');
+    at++;
+  } else {
+    if (!isDigit(text.charCodeAt(at)) || !isDigit(text.charCodeAt(at + 1)) || !isDigit(text.charCodeAt(at + 2))) return null;
+    groups.push(text.slice(at, at + 3));
+    at += 3;
+  }
+  if (text.charCodeAt(at) !== 32) return null;
+  at++;
+  // From here on the regex could backtrack (fewer byte digits, fewer quoted fields): only the
+  // first reading is taken, and whatever does not fit it goes to the regex.
+  if (text.charCodeAt(at) === 45) {
+    groups.push('-');
+    at++;
+  } else {
+    const start = at;
+    while (isDigit(text.charCodeAt(at))) at++;
+    if (at === start) return null;
+    if (at - start > 15) return FALLBACK;
+    groups.push(text.slice(start, at));
+  }
+  // `(?: "Q"(?: "Q")?)?`
+  let referer: string | undefined;
+  let agent: string | undefined;
+  if (text.charCodeAt(at) === 32 && text.charCodeAt(at + 1) === 34) {
+    const end = quoted(text, at + 1);
+    if (end === FALLBACK) return FALLBACK;
+    if (end !== null) {
+      referer = text.slice(at + 2, end);
+      at = end + 1;
+      if (text.charCodeAt(at) === 32 && text.charCodeAt(at + 1) === 34) {
+        const end2 = quoted(text, at + 1);
+        if (end2 === FALLBACK) return FALLBACK;
+        if (end2 !== null) {
+          agent = text.slice(at + 2, end2);
+          at = end2 + 1;
+        }
+      }
+    }
+  }
+  groups.push(referer, agent);
+  // `(.{0,4096})$`: at most 4096 characters and no line terminator.
+  if (text.length - at > 4096 || LINE_TERMINATOR_RE.test(at === 0 ? text : text.slice(at))) return FALLBACK;
+  groups.push(text.slice(at));
+  const m = groups as RegExpExecArray;
+  m.index = 0;
+  m.input = text;
+  return m;
+}
+
+/**
+ * The closing quote of `"((?:[^"\\]|\\.){0,65536})"` opened at `open`: the first quote not
+ * escaped by a backslash. null when there is none; FALLBACK near the regex's limits (a backslash
+ * before a line terminator, which `.` does not match, or a very long field).
+ */
+function quoted(text: string, open: number): number | null | typeof FALLBACK {
+  let i = open + 1;
+  let q = text.indexOf('"', i);
+  let b = text.indexOf('\\', i);
+  // Each search moves forward only, so a line full of backslashes stays linear.
+  while (b >= 0 && (q < 0 || b < q)) {
+    const next = text.charCodeAt(b + 1);
+    if (Number.isNaN(next) || next === 10 || next === 13 || next === 0x2028 || next === 0x2029) return FALLBACK;
+    i = b + 2;
+    b = text.indexOf('\\', i);
+    if (q >= 0 && q < i) q = text.indexOf('"', i);
+  }
+  if (q < 0) return null;
+  return q - open - 1 > 60_000 ? FALLBACK : q;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The characters `\s` matches in a JavaScript regex. */
+function isRegExpSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 160 && (c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279));
+}
+
+const LINE_TERMINATOR_RE = /[\n\r\u2028\u2029]/;
 
 /** True when `text` looks like an access-log line. */
 export function isAccessLogLine(text: string): boolean {

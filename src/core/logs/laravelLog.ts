@@ -48,7 +48,8 @@ export function parseLaravelEntry(text: string, opts: ParseOptions = {}): Parsed
   const texts: string[] = [message];
   if (ctxStart >= 0 && nl < 0) {
     // `{context} []`, `{context} {extra}` or `[] {extra}`: parse the context, then the extra object if split off.
-    const ctxText = first.slice(ctxStart).trim().replace(/(?: \[\])+$/, '');
+    const ctxTrimmed = first.slice(ctxStart).trim();
+    const ctxText = ctxTrimmed.endsWith(' []') ? ctxTrimmed.replace(/(?: \[\])+$/, '') : ctxTrimmed;
     let context = tryJson(ctxText);
     if (context === undefined) {
       const lastObj = ctxText.lastIndexOf(' {"');
@@ -229,6 +230,8 @@ function reasonFromFrames(frames: Frame[], body: string): FrameReading {
         break;
     }
   }
+  // Every class or method named below contains one of these words: most entries have none.
+  if (!FRAME_WORDS_RE.test(body)) return r;
   if (body.includes('AuthCodeGrant')) r.grantType = 'authorization_code';
   else if (body.includes('RefreshTokenGrant')) {
     r.grantType = 'refresh_token';
@@ -242,6 +245,8 @@ function reasonFromFrames(frames: Frame[], body: string): FrameReading {
   else if (body.includes('validateAuthenticatedRequest') || body.includes('BearerTokenValidator') || body.includes('ResourceServer')) r.stage = 'api';
   return r;
 }
+
+const FRAME_WORDS_RE = /Grant|Request|Controller|Validator|ResourceServer/;
 
 function stageForError(error: string, reason: FindingId | undefined): Stage | undefined {
   if (reason === 'redirect_uri_mismatch' || reason === 'pkce_missing') return undefined;

@@ -6,7 +6,7 @@
  */
 import type { FindingId } from '../catalog/findingIds';
 import type { OAuthEvent, SeenToken, Stage } from '../model';
-import { fingerprint, redact } from '../redact/redact';
+import { fingerprint, redact, redactSecrets } from '../redact/redact';
 import { hash as oneShotHash } from 'node:crypto';
 import { s256Challenge } from '../checks/pkce';
 import { decodeJwt, findJwts } from '../jwt/decodeJwt';
@@ -302,21 +302,32 @@ export function stageForRequest(ev: EventDraft): Stage | undefined {
   const p = (ev.path ?? '').toLowerCase();
   const ok = ev.status !== undefined && ev.status >= 200 && ev.status < 300;
   if (p.length > 0) {
-    const segs = p.split('/').filter((s) => s.length > 0);
-    const last = segs[segs.length - 1] ?? '';
-    const prev = segs[segs.length - 2] ?? '';
+    // The last two non-empty segments, and how many there are (counted up to 3): what
+    // `p.split('/').filter(nonEmpty)` would give, without building the arrays.
+    let segCount = 0;
+    let last = '';
+    let prev = '';
+    for (let end = p.length; segCount < 3;) {
+      while (end > 0 && p.charCodeAt(end - 1) === 47) end--;
+      if (end === 0) break;
+      const start = p.lastIndexOf('/', end - 1) + 1;
+      if (segCount === 0) last = p.slice(start, end);
+      else if (segCount === 1) prev = p.slice(start, end);
+      segCount++;
+      end = start;
+    }
     if (p.includes('/.well-known/') || last === 'jwks' || last === 'jwks.json' || last === 'certs' || last === 'openid-configuration') return 'discovery';
     if (last === 'register' || last === 'registration' || p.includes('/clients-registrations')) return 'registration';
     if (last === 'token' || last === 'access_token' || (last === 'refresh' && prev === 'token')) {
       return ok && ev.error === undefined ? 'token_issued' : 'token';
     }
-    if (last === 'authorize' || last === 'authorization' || (last === 'auth' && (prev === 'openid-connect' || segs.length <= 2))) {
+    if (last === 'authorize' || last === 'authorization' || (last === 'auth' && (prev === 'openid-connect' || segCount <= 2))) {
       // Passport: POST /oauth/authorize approves, DELETE denies – both are the consent step.
       if ((ev.method === 'POST' || ev.method === 'DELETE') && prev === 'oauth') return 'consent';
       return 'authorize';
     }
     if (last === 'approve' || last === 'deny' || last === 'consent' || last === 'decision' || p.includes('/interaction/') || p.includes('/login-actions/')
-      || (prev === 'auth' && segs.length === 2 && last.length >= 10)) return 'consent';
+      || (prev === 'auth' && segCount === 2 && last.length >= 10)) return 'consent';
     if (last.includes('callback') || last === 'cb' || last === 'signin-oidc' || last === 'oauth2callback' || last === 'redirect' || prev === 'callback') return 'callback';
     if (last === 'userinfo' || last === 'introspect' || last === 'revoke' || last === 'me') return 'api';
     if (last === 'login' || last === 'signin' || last === 'sign-in' || last === 'authenticate' || last === 'logon' || last === 'mfa' || last === 'otp') return 'consent';
@@ -530,7 +541,11 @@ export function applyLooseText(ev: EventDraft, text: string): void {
     if (auth) applyAuthorization(ev, (auth[1] ?? '') + auth[2]!);
   }
   if (t.includes('eyJ')) for (const jwt of findJwts(t).slice(0, MAX_TOKENS)) addToken(ev, seenToken(jwt, 'text'));
-  const req = METHOD_URL_RE.exec(t);
+  // Every URL form below contains `/`, every key form `=` or `:`; messages such as "Token
+  // request" have none of them and skip the scans.
+  const hasSlash = t.includes('/');
+  if (!hasSlash && !t.includes('=') && !t.includes(':')) return;
+  const req = hasSlash ? METHOD_URL_RE.exec(t) : null;
   if (req) {
     applyMethod(ev, req[1]!);
     applyUrl(ev, req[2]!);
@@ -566,9 +581,9 @@ export function applyLooseText(ev: EventDraft, text: string): void {
  * cut before redaction (redaction is linear, but a 10 MB line need not be redacted whole);
  * a JWT cut in half at the end is masked too.
  */
-export function safeMessage(text: string): string {
+export function safeMessage(text: string, holdsSecret = false): string {
   let t = text.length > MAX_MESSAGE_CHARS * 2 ? text.slice(0, MAX_MESSAGE_CHARS * 2) : text;
-  t = redact(t);
+  t = holdsSecret ? redactSecrets(t) : redact(t);
   t = t.replace(/eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?$/, (jwtPart) => `${jwtPart.slice(0, 10)}…[${fingerprint(jwtPart)}]`);
   if (t.length > MAX_MESSAGE_CHARS) t = t.slice(0, MAX_MESSAGE_CHARS - 1) + '…';
   return t;
@@ -597,7 +612,9 @@ export function finishEvent(ev: EventDraft, ref: OAuthEvent['ref'], format: stri
     ev.error ??= 'access_denied';
     ev.reason ??= 'access_denied';
   }
-  return { ref, format, message: safeMessage(message), ...ev };
+  // A draft with a code, token or verifier came from a line that holds one: redact without the pre-check.
+  const holdsSecret = ev.code !== undefined || ev.tokens !== undefined || ev.refreshToken !== undefined || ev.codeVerifier !== undefined;
+  return { ref, format, message: safeMessage(message, holdsSecret), ...ev };
 }
 
 /**

@@ -11,6 +11,8 @@ export type TimeZoneSpec = string | undefined;
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}(?::?\d{2})?)?/;
 const CLF_RE = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\s([+-]\d{4}))?/;
 const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+/** The spelling logs use, looked up before lower-casing. */
+const MONTHS_TITLE: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
 
 /** Reads `2024-01-15 10:23:45`, `2024-01-15T10:23:45.123+03:00`, `2024-01-15 10:23:45,123` … */
 export function parseIsoTime(text: string, timeZone?: TimeZoneSpec): number | undefined {
@@ -24,7 +26,7 @@ export function parseIsoTime(text: string, timeZone?: TimeZoneSpec): number | un
 export function parseClfTime(text: string, timeZone?: TimeZoneSpec): number | undefined {
   const m = CLF_RE.exec(text);
   if (!m) return undefined;
-  const month = MONTHS[m[2]!.toLowerCase()];
+  const month = MONTHS_TITLE[m[2]!] ?? MONTHS[m[2]!.toLowerCase()];
   if (month === undefined) return undefined;
   return build(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +m[6]!, 0, m[7] ?? timeZone);
 }
@@ -53,13 +55,21 @@ function build(y: number, mo: number, d: number, h: number, mi: number, s: numbe
   return local - offset * 60_000;
 }
 
+let lastFixedZone: string | undefined;
+let lastFixedOffset = 0;
+
 /** Offset east of UTC in minutes for `zone` at the given wall-clock time (read as UTC). */
 function offsetMinutes(zone: string | undefined, localAsUtc: number): number | undefined {
-  if (zone === undefined || zone === '' || zone === 'Z' || zone.toUpperCase() === 'UTC' || zone.toUpperCase() === 'GMT') return 0;
+  if (zone === undefined || zone === '' || zone === 'Z') return 0;
+  // Every line of a log has the same offset: the last one read is kept.
+  if (zone === lastFixedZone) return lastFixedOffset;
+  if (zone.toUpperCase() === 'UTC' || zone.toUpperCase() === 'GMT') return 0;
   const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
   if (m) {
     const v = Number(m[2]) * 60 + Number(m[3] ?? 0);
-    return m[1] === '-' ? -v : v;
+    lastFixedZone = zone;
+    lastFixedOffset = m[1] === '-' ? -v : v;
+    return lastFixedOffset;
   }
   return ianaOffset(zone, localAsUtc);
 }
