@@ -98,7 +98,7 @@ export async function readFileLines(path: string, onLine: (line: SourceLine) => 
 /** One batch of lines from the worker: texts, and per line its number and flags. */
 export interface LineBatch {
   texts: string[];
-  /** Per line: number, then flags (1: truncated, 2: an entry boundary comes before it). */
+  /** Per line: number, then flags (1: truncated, 2: an entry boundary comes before it, 4: a tested candidate). */
   meta: Int32Array;
 }
 
@@ -151,7 +151,9 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
             if (flags & 2 || owed) onBoundary?.();
             owed = false;
             const line = head.lines + meta[2 * i]!;
-            onLine(flags & 1 ? { source: path, line, text: texts[i]!, truncated: true } : { source: path, line, text: texts[i]! });
+            const l: SourceLine = flags & 1 ? { source: path, line, text: texts[i]!, truncated: true } : { source: path, line, text: texts[i]! };
+            if (flags & 4) l.candidate = true;
+            onLine(l);
           }
           Atomics.add(credits, 1, 1);
           Atomics.notify(credits, 1);
@@ -247,7 +249,8 @@ function readLinesSync(path: string, onLine: (line: SourceLine) => void, opts: F
         e = trimToUtf8(buf, start, e);
       }
       const text = buf.toString('utf8', start, e);
-      if (candidatesOnly && lineNo > sampleLines && !isCandidateLine(text)) {
+      const gated = candidatesOnly && lineNo > sampleLines;
+      if (gated && !isCandidateLine(text)) {
         if (opens(text, 0)) boundary = true;
         return;
       }
@@ -256,7 +259,9 @@ function readLinesSync(path: string, onLine: (line: SourceLine) => void, opts: F
         onBoundary?.();
       }
       stats.emitted++;
-      onLine(truncated ? { source: path, line: lineNo, text, truncated: true } : { source: path, line: lineNo, text });
+      const line: SourceLine = truncated ? { source: path, line: lineNo, text, truncated: true } : { source: path, line: lineNo, text };
+      if (gated) line.candidate = true;
+      onLine(line);
     };
 
     /** Handles complete lines in buf[from, to) (to is just past a newline). */

@@ -40,7 +40,7 @@ async function run(job: Job, port: NonNullable<typeof parentPort>): Promise<void
   const { boundaries, ...opts } = job.opts;
   const stats: FileLineStats = await readFileLinesHere(job.path, (line) => {
     texts.push(line.text);
-    meta.push(line.line, (line.truncated ? 1 : 0) | (boundary ? 2 : 0));
+    meta.push(line.line, (line.truncated ? 1 : 0) | (boundary ? 2 : 0) | (line.candidate ? 4 : 0));
     boundary = false;
     chars += line.text.length;
     if (texts.length >= BATCH_LINES || chars >= BATCH_CHARS) flush();

@@ -10,6 +10,11 @@ export interface SourceLine {
   text: string;
   /** True when the source cut an over-long line to its cap. */
   truncated?: boolean;
+  /**
+   * True when the source already found this exact text to be a candidate line
+   * (isCandidateLine, src/core/logs/candidateFilter.ts), so the parser need not test it again.
+   */
+  candidate?: boolean;
 }
 
 /** Whatever consumes lines: the engine, a test collector. */

@@ -81,6 +81,7 @@ export class LogParser {
     this.stats.lines++;
     if (line.truncated) this.stats.truncatedLines++;
     let text = typeof line.text === 'string' ? line.text : '';
+    const original = text;
     let st = this.sources.get(line.source);
     if (st === undefined) {
       st = { votes: { laravel: 0, nginx: 0, keycloak: 0, json: 0, generic: 0 }, envelopeChecks: 0 };
@@ -96,12 +97,14 @@ export class LogParser {
       text = stripEnvelope(text, st.envelope);
       if (text !== line.text) line = { ...line, text };
     }
+    // The source's own candidate test holds for the text it tested, not for one stripped of an envelope.
+    const candidate = line.candidate === true && text === original;
     const laravelSource = this.forced === 'laravel' || st.format === 'laravel' || (this.forced === undefined && st.format === undefined);
 
     if (laravelSource && text.charCodeAt(0) === 91 && isLaravelHeader(text)) {
       const out = this.finishPending(st);
       if (st.format === undefined) this.vote(st, 'laravel');
-      st.pending = { first: line, parts: [text.length > this.maxEntryChars ? text.slice(0, this.maxEntryChars) : text], chars: Math.min(text.length, this.maxEntryChars), relevant: isCandidateLine(text) };
+      st.pending = { first: line, parts: [text.length > this.maxEntryChars ? text.slice(0, this.maxEntryChars) : text], chars: Math.min(text.length, this.maxEntryChars), relevant: candidate || isCandidateLine(text) };
       if (text.length > this.maxEntryChars) this.stats.droppedChars += text.length - this.maxEntryChars;
       return out;
     }
@@ -115,11 +118,11 @@ export class LogParser {
         p.chars += part.length + 1;
         this.stats.droppedChars += text.length - part.length;
       } else this.stats.droppedChars += text.length;
-      if (!p.relevant && isCandidateLine(text)) p.relevant = true;
+      if (!p.relevant && (candidate || isCandidateLine(text))) p.relevant = true;
       return [];
     }
     const out = st.pending !== undefined ? this.finishPending(st) : [];
-    if (!isCandidateLine(text)) {
+    if (!candidate && !isCandidateLine(text)) {
       if (st.format === undefined && text.length > 0) this.vote(st, lineFormat(text.length > 8192 ? text.slice(0, 8192) : text));
       return out;
     }

@@ -134,7 +134,7 @@ test('the SIMD gate hands on exactly what the regex path does: same lines, numbe
       const p = file(ls.join('\n') + '\n');
       const run = async (g: 'regex' | WebAssembly.Module): Promise<unknown[]> => {
         const seen: unknown[] = [];
-        const stats = await readFileLines(p, (l) => seen.push([l.line, l.text, l.truncated ?? false]), { gate: g, chunkBytes: chunk, sampleLines: sample, onBoundary: () => seen.push('boundary') });
+        const stats = await readFileLines(p, (l) => seen.push([l.line, l.text, l.truncated ?? false, l.candidate ?? false]), { gate: g, chunkBytes: chunk, sampleLines: sample, onBoundary: () => seen.push('boundary') });
         seen.push(stats);
         return seen;
       };
@@ -176,7 +176,7 @@ test('in a worker thread: the same lines, numbers, boundaries and stats as in th
   for (const g of ['regex', gate] as const) {
     const run = async (thread: boolean): Promise<unknown[]> => {
       const seen: unknown[] = [];
-      const stats = await readFileLines(p, (l) => seen.push([l.line, l.text, l.truncated ?? false]), { gate: g, thread, workerScript, chunkBytes: 64 * 1024, onBoundary: () => seen.push('boundary') });
+      const stats = await readFileLines(p, (l) => seen.push([l.line, l.text, l.truncated ?? false, l.candidate ?? false]), { gate: g, thread, workerScript, chunkBytes: 64 * 1024, onBoundary: () => seen.push('boundary') });
       seen.push(stats);
       return seen;
     };
