@@ -94,8 +94,12 @@ export interface SinceSearchOptions {
   maxBytes: number;
   /** Reads line times; default: `lineTime` with UTC for zone-less times. */
   timeOf: (text: string) => number | undefined;
-  /** How far before the found start lines are re-checked for out-of-order times; default 64 KiB. */
-  disorderBytes?: number;
+  /**
+   * Out-of-order tolerance: lines are re-read backwards from the found start until a stretch
+   * whose times are all older than T minus this; a line at or after T met on the way moves the
+   * start back. Default 5 minutes (nginx logs at request end, several writers share a file).
+   */
+  maxSkewMs?: number;
 }
 
 export interface SinceSearchResult {
@@ -125,9 +129,10 @@ interface TimedLine { start: number; end: number; time: number }
  * last line found at or after T, and scans the last few KiB linearly for the exact first line.
  * Each probe reads forward from its offset to the next line that HAS a timestamp, so
  * continuation lines (stack traces) and lines without times are stepped over. Logs are not
- * perfectly ordered (nginx writes at request end, several workers share a file), so the last
- * `disorderBytes` before the found start are re-read, and an earlier line at or after T found
- * there moves the start back (repeatedly). The cap bounds everything: the start is never more
+ * perfectly ordered (nginx writes at request end, several workers share a file), so from the
+ * found start the search reads backwards until a stretch whose lines are all older than
+ * T − `maxSkewMs`; any line at or after T on the way moves the start back, so the result is the
+ * exact first such line whenever times are out of order by less than the skew. The cap bounds everything: the start is never more
  * than `maxBytes` before the end, and `capped` says the cap, not T, decided it.
  * Reads are O(log(backlog)) probes plus a few linear KiB; a 5 GB log costs a few hundred KiB.
  */
@@ -194,19 +199,48 @@ class Searcher {
     let answer = exact ? hi : end;
     const first = await this.firstAtOrAfter(lo, hi);
     if (first !== undefined) answer = first;
-    // Out-of-order tolerance: a line at or after T shortly before the start moves it back.
-    const margin = Math.max(0, this.o.disorderBytes ?? 64 * 1024);
-    while (answer > floor && margin > 0) {
-      const from = Math.max(floor, answer - margin);
-      const start = from === floor ? floor : await this.lineStartAtOrAfter(from, answer);
-      const earlier = await this.firstAtOrAfter(start, answer);
-      if (earlier === undefined || earlier >= answer) break;
-      answer = earlier;
-    }
+    answer = await this.skewBack(answer, floor);
     // The cap decided when no line before the start (within the window) is known to be older
     // than T: qualifying lines may exist before the window.
     const capped = floor > 0 && !(this.olderAt < answer);
     return result(answer, capped);
+  }
+
+  /**
+   * Reads backwards from `answer` in 64 KiB windows while lines are within the skew of T, moving
+   * the start to any earlier line at or after T. Stops at a window whose timed lines are all
+   * older than T − skew, at the floor, or after 4 MiB without a timed line.
+   */
+  private async skewBack(answer: number, floor: number): Promise<number> {
+    const skew = Math.max(0, this.o.maxSkewMs ?? 5 * 60_000);
+    let pos = answer;
+    let untimed = 0;
+    while (pos > floor) {
+      const from = Math.max(floor, pos - 64 * 1024);
+      const start = from === floor ? floor : await this.lineStartAtOrAfter(from, pos);
+      if (start >= pos) {
+        pos = from; // one line longer than the window: its start is further back
+        continue;
+      }
+      let timedHere = 0;
+      let near = false;
+      let earliest: number | undefined;
+      await this.eachLine(start, pos, Infinity, (ls, _le, text) => {
+        const t = this.o.timeOf(text);
+        if (t === undefined) return false;
+        this.timed++;
+        timedHere++;
+        if (t < this.T) this.olderAt = Math.min(this.olderAt, ls);
+        if (t >= this.T - skew) near = true;
+        if (t >= this.T && earliest === undefined) earliest = ls;
+        return false;
+      });
+      if (earliest !== undefined) answer = earliest;
+      if (timedHere > 0 && !near) break;
+      if (timedHere === 0 && (untimed += pos - start) > 4 * 1024 * 1024) break;
+      pos = start;
+    }
+    return answer;
   }
 
   private async read(pos: number, len: number): Promise<Buffer> {

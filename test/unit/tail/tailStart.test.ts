@@ -22,9 +22,9 @@ function memReader(buf: Buffer): ByteReader & { reads: number } {
   return r;
 }
 
-async function search(text: string | Buffer, since: number, maxBytes = 1 << 30, disorderBytes?: number): Promise<SinceSearchResult & { rest: string }> {
+async function search(text: string | Buffer, since: number, maxBytes = 1 << 30, maxSkewMs?: number): Promise<SinceSearchResult & { rest: string }> {
   const buf = typeof text === 'string' ? Buffer.from(text) : text;
-  const r = await findSinceOffset(memReader(buf), { size: buf.length, since, maxBytes, timeOf: (t) => lineTime(t), ...(disorderBytes !== undefined ? { disorderBytes } : {}) });
+  const r = await findSinceOffset(memReader(buf), { size: buf.length, since, maxBytes, timeOf: (t) => lineTime(t), ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) });
   return { ...r, rest: buf.subarray(r.offset).toString() };
 }
 
@@ -161,8 +161,8 @@ test('search: out-of-order times near the boundary move the start back to the fi
   const text = rows.join('\n') + '\n';
   const r = await search(text, T0 + 5000 * 10_000);
   assert.ok(r.rest.startsWith(rows[4990]!), r.rest.slice(0, 80));
-  // Further back than the tolerance window: not looked for (a documented limit); a wider window finds it.
-  const wide = await search(text, T0 + 5000 * 10_000, 1 << 30, 256 * 1024);
+  // Skewed by far more than the tolerance (about 8 hours): not looked for (a documented limit); a wider tolerance finds it.
+  const wide = await search(text, T0 + 5000 * 10_000, 1 << 30, 10 * 3_600_000);
   assert.ok(wide.rest.startsWith(rows[2000]!), wide.rest.slice(0, 80));
   // Completely shuffled times: the first line at or after T is still found within the tolerance window.
   const shuffled = Array.from({ length: 300 }, (_, i) => `[${stamp(((i * 7919) % 300) * 10)}] row ${i}`);
@@ -201,4 +201,32 @@ test('SinceGate: drops backlog lines before T, then passes everything; appends a
   assert.equal(g2.accept(`[${stamp(0)}] old`, true), false);
   assert.equal(g2.accept('untimed append', false), true, 'an append opens the gate');
   assert.equal(g2.accept(`[${stamp(0)}] old again`, true), true);
+});
+
+test('search: a line 90 s ahead of its neighbours, 180 KB before the boundary, is found (time-based tolerance)', async () => {
+  // 50 lines a second, ~40 bytes each: 90 s of log is ~180 KB.
+  const rows = Array.from({ length: 15_000 }, (_, i) => `[${stamp(i === 5500 ? 200 : Math.floor(i / 50))}] r${i}`);
+  const r = await search(rows.join('\n') + '\n', T0 + 200_000);
+  assert.ok(r.rest.startsWith(`${rows[5500]!}\n`), r.rest.slice(0, 40));
+});
+
+test('search: equals a linear scan on random logs whose times jitter within the tolerance (seeded)', async () => {
+  let seed = 12345;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let round = 0; round < 40; round++) {
+    const n = 200 + Math.floor(rnd() * 6000);
+    const rows: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const kind = rnd();
+      if (kind < 0.1) rows.push(`#${i} continuation without a time`);
+      else if (kind < 0.12) rows.push('');
+      else rows.push(`[${stamp(i * 2 + Math.floor((rnd() - 0.5) * 240))}] production.INFO: row ${i} ${'x'.repeat(Math.floor(rnd() * 200))}`);
+    }
+    const text = rows.join('\n') + '\n';
+    const since = T0 + Math.floor(rnd() * n * 2 * 1000);
+    const first = rows.findIndex((l) => (lineTime(l) ?? -Infinity) >= since);
+    const want = first === -1 ? '' : rows.slice(first).join('\n') + '\n';
+    const r = await search(text, since);
+    assert.equal(r.rest, want, `round ${round}: n=${n}, first=${first}`);
+  }
 });
