@@ -73,6 +73,7 @@ export class SshSource implements TailSource {
   private readonly gate: SinceGate | undefined;
   /** Where the first connection's byte window started (0 = the whole file was shipped). */
   private windowStart = 0;
+  private gateNoted = false;
 
   /** The last failure, when the source gave up. */
   lastError: SshError | undefined;
@@ -203,6 +204,8 @@ export class SshSource implements TailSource {
   }
 
   private noteGateOpened(): void {
+    if (this.gateNoted) return;
+    this.gateNoted = true;
     const note = gateNote(this.gate!.stats, this.windowStart, this.backlogCap(), this.opts.since!, this.opts.path);
     if (note) this.status_.set({ state: 'following', ...note });
   }
@@ -227,7 +230,11 @@ export class SshSource implements TailSource {
       }
       case 'line':
         if (this.gate && !this.gate.isOpen) {
-          if (!this.gate.accept(e.text, e.backlog)) return;
+          if (!this.gate.accept(e.text, e.backlog)) {
+            // The whole backlog arrived without a line at or after T: say why if it had no times.
+            if (e.backlogDone) this.noteGateOpened();
+            return;
+          }
           this.noteGateOpened();
         }
         this.opts.sink.push({ source: this.name, line: e.line, text: e.text, ...(e.truncated ? { truncated: true } : {}) });

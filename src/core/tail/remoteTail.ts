@@ -125,8 +125,11 @@ export function buildRemoteCommand(opts: RemoteTailOptions): string {
 /** What the decoder reports besides lines. */
 export type RemoteTailEvent =
   | { type: 'header'; mode: 'initial' | 'resume' | 'truncated' | 'rotated'; id: string; size: number; start: number }
-  /** `backlog`: the line was in the file when the first connection started (before its size then). */
-  | { type: 'line'; line: number; text: string; truncated: boolean; backlog: boolean }
+  /**
+   * `backlog`: the line was in the file when the first connection started (before its size
+   * then); `backlogDone`: it is the backlog's last line (it ends exactly at that size).
+   */
+  | { type: 'line'; line: number; text: string; truncated: boolean; backlog: boolean; backlogDone?: boolean }
   | { type: 'notice'; kind: 'replaced' | 'truncated' | 'appeared' | 'inaccessible' | 'other'; text: string }
   | { type: 'tail-exit'; code: number };
 
@@ -228,7 +231,7 @@ export class RemoteTailDecoder {
       // that arrives may be a later, whole one.
       if (streamOffset === this.genStreamOffset) return;
     }
-    this.emit({ type: 'line', line: this.lineBase + fileLine, text: body, truncated, backlog: endOffset <= this.backlogEnd });
+    this.emit({ type: 'line', line: this.lineBase + fileLine, text: body, truncated, backlog: endOffset <= this.backlogEnd, ...(endOffset === this.backlogEnd ? { backlogDone: true } : {}) });
   }
 
   private header(text: string): void {

@@ -6,6 +6,14 @@ import { SshSource } from '../../../src/sources/sshSource';
 import type { SshSourceOptions } from '../../../src/sources/sshSource';
 import type { TailStatus } from '../../../src/sources/tailSource';
 import { CollectSink, sleep } from '../tail/collectSink';
+
+async function until(what: string, cond: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
 import { sinceLog } from '../tail/sinceLog';
 import { sshdAvailable, startSshd } from './testSshd';
 import type { TestSshd } from './testSshd';
@@ -89,17 +97,37 @@ describe('SSH source started from a time, against a real sshd', { skip: sshdAvai
     await src.stop();
   });
 
-  test('a file without timestamps: nothing from the file, then appends with a note that says why', async () => {
+  test('a file without timestamps: nothing from the file and a note that says why, then appends', async () => {
     const f = file();
     writeFileSync(f, Array.from({ length: 500 }, (_, i) => `plain ${i}`).join('\n') + '\n');
     const { src, sink, statuses } = source(f, { since: Date.now() - 1_800_000 });
     await src.start();
     await sleep(400);
     assert.deepEqual(sink.texts(), []);
+    assert.ok(statuses.some((s) => s.code === 'no_timestamps'), 'said once the whole backlog arrived, before any append');
     appendFileSync(f, 'plain new\n');
     await sink.waitForCount(1);
     assert.deepEqual(sink.texts(), ['plain new']);
     assert.ok(statuses.some((s) => s.code === 'no_timestamps'), JSON.stringify(statuses.map((s) => s.code)));
+    await src.stop();
+  });
+
+  test('connection killed before any line qualified: after the reconnect no backlog line leaks, appends come in order', async () => {
+    const f = file();
+    const log = sinceLog(Date.now());
+    writeFileSync(f, log.text);
+    const { src, sink, statuses } = source(f, { since: Date.now() + 3_600_000 });
+    await src.start();
+    await sleep(300);
+    for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+    appendFileSync(f, 'written while down 1\nwritten while down 2\n');
+    await until('a reconnect', () => statuses.some((s) => s.state === 'reconnecting'));
+    await sink.waitForCount(2, 10_000);
+    appendFileSync(f, 'after the reconnect\n');
+    await sink.waitForCount(3);
+    await sleep(300);
+    assert.deepEqual(sink.texts(), ['written while down 1', 'written while down 2', 'after the reconnect']);
+    assert.deepEqual(sink.lines.map((l) => l.line), [log.totalLines + 1, log.totalLines + 2, log.totalLines + 3]);
     await src.stop();
   });
 

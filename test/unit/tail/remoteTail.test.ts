@@ -135,6 +135,7 @@ test('decoder: lines are marked backlog up to the first connection\'s size, acro
   feed(d, `3:16:${notice}\n4:${16 + notice.length + 1}:new 1\n`);
   const got = ev.filter((e) => e.type === 'line').map((e) => e.type === 'line' && [e.text, e.backlog]);
   assert.deepEqual(got, [['row 097', true], ['row 098', true], ['row 099', true], ['row 100', false], ['new 1', false]]);
+  assert.deepEqual(ev.filter((e) => e.type === 'line' && e.backlogDone).map((e) => e.type === 'line' && e.text), ['row 099'], 'the line ending at the first size closes the backlog');
 });
 
 test('decoder: with a filter, the skip flag drops only a cut line at stream offset 0, not the first line that passes', () => {
