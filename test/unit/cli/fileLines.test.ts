@@ -24,7 +24,7 @@ function file(content: string | Buffer): string {
 }
 
 /** The SIMD gate as the build makes it (dist/candidateScan.wasm), compiled from the source here. */
-const simdGate: Promise<WebAssembly.Module> = import('../../../scripts/wat.mjs').then(async (m: { compileWat: (p: string) => Promise<Uint8Array> }) =>
+const simdGate: Promise<WebAssembly.Module> = import('../../../scripts/wat.mjs').then(async (m) =>
   new WebAssembly.Module(await m.compileWat(join(__dirname, '../../../src/cli/candidateScan.wat'))));
 
 // Every test runs twice: with the JavaScript regex over each chunk, and with the SIMD gate.
