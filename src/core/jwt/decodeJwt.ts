@@ -150,10 +150,14 @@ export function classifyJwt(header: Record<string, unknown>, payload: Record<str
 function plainJsonObject(part: string): Record<string, unknown> | undefined {
   // atob rejects a length of 4n+1; Buffer would quietly drop the last character.
   if (part.length % 4 === 1) return undefined;
-  const bytes = Buffer.from(part, 'base64url');
+  // Decoded into a reused buffer: a Buffer per part costs more than the decoding itself.
+  const small = part.length <= SCRATCH_CHARS;
+  const bytes = small ? SCRATCH : Buffer.from(part, 'base64url');
+  const n = small ? SCRATCH.write(part, 0, 'base64url') : bytes.length;
   // A BOM (which TextDecoder strips) or invalid UTF-8 (which the fatal decoder rejects): jose decides.
-  if ((bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) || !isUtf8(bytes)) return undefined;
-  const text = bytes.toString('utf8');
+  if (n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
+  if (!isUtf8(small ? bytes.subarray(0, n) : bytes)) return undefined;
+  const text = bytes.toString('utf8', 0, n);
   // JSON text of an object starts with `{` after optional whitespace; anything else is not a header or claims set.
   if (!/^[ \t\n\r]*\{/.test(text)) return undefined;
   try {
@@ -163,6 +167,10 @@ function plainJsonObject(part: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+const SCRATCH_CHARS = 8192;
+/** Room for the bytes of SCRATCH_CHARS base64url characters. */
+const SCRATCH = Buffer.alloc(SCRATCH_CHARS);
 
 function cleanToken(token: string): string {
   let t = token.trim();

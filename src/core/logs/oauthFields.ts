@@ -38,6 +38,17 @@ const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', '
 
 /** Normalises a parameter name: `client_id`, `clientId`, `Client-Id` all become `clientid`. */
 export function normKey(key: string): string {
+  const known = NORM_KEYS.get(key);
+  if (known !== undefined) return known;
+  const out = computeNormKey(key);
+  // A log uses a few dozen distinct keys; a hostile one cannot grow the map past its cap.
+  if (key.length <= 64 && NORM_KEYS.size < 4096) NORM_KEYS.set(key, out);
+  return out;
+}
+
+const NORM_KEYS = new Map<string, string>();
+
+function computeNormKey(key: string): string {
   let out = '';
   for (let i = 0; i < key.length && i < 64; i++) {
     const c = key.charCodeAt(i);
@@ -94,7 +105,11 @@ export function applyAuthorization(ev: EventDraft, value: string): void {
     ev.extra = { ...ev.extra, clientAuth: 'client_secret_basic' };
     return;
   }
-  addToken(ev, seenToken(credential.replace(/^["']|["']$/g, ''), 'authorization'));
+  // Quotes around the credential are dropped; the scan runs only when there is one at either end.
+  const c0 = credential.charCodeAt(0);
+  const cn = credential.charCodeAt(credential.length - 1);
+  const unquoted = c0 === 34 || c0 === 39 || cn === 34 || cn === 39 ? credential.replace(/^["']|["']$/g, '') : credential;
+  addToken(ev, seenToken(unquoted, 'authorization'));
 }
 
 /** Percent-decodes a query value (`+` is a space); undecodable input is returned as is. */
@@ -584,7 +599,7 @@ export function applyLooseText(ev: EventDraft, text: string): void {
 export function safeMessage(text: string, holdsSecret = false): string {
   let t = text.length > MAX_MESSAGE_CHARS * 2 ? text.slice(0, MAX_MESSAGE_CHARS * 2) : text;
   t = holdsSecret ? redactSecrets(t) : redact(t);
-  t = t.replace(/eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?$/, (jwtPart) => `${jwtPart.slice(0, 10)}…[${fingerprint(jwtPart)}]`);
+  if (t.includes('eyJ')) t = t.replace(/eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?$/, (jwtPart) => `${jwtPart.slice(0, 10)}…[${fingerprint(jwtPart)}]`);
   if (t.length > MAX_MESSAGE_CHARS) t = t.slice(0, MAX_MESSAGE_CHARS - 1) + '…';
   return t;
 }

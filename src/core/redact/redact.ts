@@ -32,25 +32,27 @@ export function redactSecrets(text: string): string {
     out = out.replace(PEM_PRIVATE_RE, (m: string, label: string, body: string) => body.startsWith('[private key ') ? m :
       `-----BEGIN ${label}-----[private key ${fingerprint(body)}]${m.includes(`-----END ${label}-----`) ? `-----END ${label}-----` : ''}`);
   }
-  if (out.includes('eyJ')) out = out.replace(JWT_RE, (jwt) => maskToken(jwt));
+  if (out.includes('eyJ')) out = replaceEach(out, JWT_RE, (m) => maskToken(m[0]));
   if (lower.includes('://') && URL_PASSWORD_HINT_RE.test(out)) out = out.replace(URL_PASSWORD_RE, (_m, head: string, pw: string) => `${head}[password ${fingerprint(pw)}]@`);
-  if (out.includes('"')) out = out.replace(JWK_PRIVATE_RE, (_m, head: string, value: string) => `${head}[private key ${fingerprint(value)}]"`);
+  if (out.includes('"') && JWK_PRIVATE_HINT_RE.test(out)) out = replaceEach(out, JWK_PRIVATE_RE, (m) => `${m[1]!}[private key ${fingerprint(m[2]!)}]"`);
   if (lower.includes('authorization') && AUTH_HEADER_HINT_RE.test(out)) {
-    out = out.replace(AUTH_HEADER_RE, (_m, prefix: string, scheme: string | undefined, value: string) =>
-      `${prefix}${scheme ? scheme + ' ' : ''}[${fingerprint(value)}]`);
+    out = replaceEach(out, AUTH_HEADER_RE, (m) => `${m[1]!}${m[2] ? m[2] + ' ' : ''}[${fingerprint(m[3]!)}]`);
   }
   if (out.includes('Bearer')) {
-    out = out.replace(BARE_BEARER_RE, (m: string, token: string, offset: number, whole: string) => {
+    out = replaceEach(out, BARE_BEARER_RE, (m, whole) => {
       // `Bearer resource_metadata="…"` (WWW-Authenticate parameters) is not a token.
-      const next = whole.charAt(offset + m.length);
-      if (token.endsWith('=') && next !== '' && !/[\s,;)]/.test(next)) return m;
+      const token = m[1]!;
+      const next = whole.charAt(m.index + m[0].length);
+      if (token.endsWith('=') && next !== '' && !/[\s,;)]/.test(next)) return m[0];
       return `Bearer [${fingerprint(token)}]`;
     });
   }
   if (SECRET_KEY_HINT_RE.test(lower) && SECRET_PARAM_HINT_RE.test(out)) {
-    out = out.replace(SECRET_PARAM_RE, (_m, pre: string, key: string, sep: string, quote: string, value: string) =>
-      value.startsWith('eyJ…') || value.startsWith('[') ? `${pre}${key}${sep}${quote}${value}` :
-        `${pre}${key}${sep}${quote}[${kindOf(key)} ${fingerprint(value)}]`);
+    out = replaceEach(out, SECRET_PARAM_RE, (m) => {
+      const value = m[5]!;
+      return value.startsWith('eyJ…') || value.startsWith('[') ? `${m[1]!}${m[2]!}${m[3]!}${m[4]!}${value}` :
+        `${m[1]!}${m[2]!}${m[3]!}${m[4]!}[${kindOf(m[2]!)} ${fingerprint(value)}]`;
+    });
   }
   // Cookies last: earlier passes may already have masked values inside the header.
   if (lower.includes('cookie') && COOKIE_HINT_RE.test(out)) out = out.replace(COOKIE_HEADER_RE, (_m, prefix: string, value: string) => prefix + maskCookies(value, /set-cookie/i.test(prefix)));
@@ -66,6 +68,27 @@ export function redactSecrets(text: string): string {
 const FP_CACHE = new Map<string, string>();
 const FP_CACHE_MAX = 512;
 const FP_CACHE_MAX_CHARS = 4096;
+
+/**
+ * `text.replace(re, fn)` for a global regex that never matches the empty string, as an exec loop:
+ * V8 runs replace-with-a-function through a slow generic path, and most calls here find one or
+ * two matches in a long line. `fn` gets the match and the whole text.
+ */
+function replaceEach(text: string, re: RegExp, fn: (m: RegExpExecArray, whole: string) => string): string {
+  re.lastIndex = 0;
+  let m = re.exec(text);
+  if (m === null) return text;
+  let out = '';
+  let last = 0;
+  do {
+    out += text.slice(last, m.index) + fn(m, text);
+    last = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+    m = re.exec(text);
+  } while (m !== null);
+  re.lastIndex = 0;
+  return out + text.slice(last);
+}
 
 /** A short, stable fingerprint of a secret value: the same value always gives the same text. */
 export function fingerprint(value: string): string {

@@ -34,3 +34,9 @@ test('findJwts gives exactly the reference result on texts with tokens in them',
     assert.deepStrictEqual(findJwts(t), referenceFindJwts(t));
   }), { numRuns: 5_000 });
 });
+
+test('decodeJwt matches the reference on parts too long for its scratch buffer', () => {
+  const big = Buffer.from(JSON.stringify({ sub: '1', pad: 'x'.repeat(9000), name: 'é✓' })).toString('base64url');
+  const bad = Buffer.concat([Buffer.from('{"a":"'), Buffer.alloc(9000, 0xff), Buffer.from('"}')]).toString('base64url');
+  for (const t of [`eyJhbGciOiJSUzI1NiJ9.${big}.sig`, `eyJhbGciOiJSUzI1NiJ9.${bad}.sig`, `${big}.${big}.`]) assert.deepStrictEqual(decodeJwt(t), referenceDecodeJwt(t));
+});
