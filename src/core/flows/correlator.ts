@@ -44,6 +44,13 @@ export interface FlowState {
   failedCallbacks: number;
   /** The distinct grant types of the flow's events (undefined included when an event had none). */
   grantTypes: Set<string | undefined>;
+  /**
+   * The server refused one of the flow's code exchanges for good (not a 5xx/429 to retry): its
+   * code is spent, so a later token request without a shared key belongs to another
+   * authorization. `refusedExchangeAt` is the latest such refusal's time, when logged.
+   */
+  refusedExchange: boolean;
+  refusedExchangeAt?: number;
 }
 
 const DEFAULT_WINDOW_MS = 10 * 60_000;
@@ -242,6 +249,7 @@ export class FlowCorrelator {
       callbacks: 0,
       failedCallbacks: 0,
       grantTypes: new Set(),
+      refusedExchange: false,
     };
     this.flows.set(f.id, f);
     this.tail = f;
@@ -269,6 +277,10 @@ export class FlowCorrelator {
       if (isFailure(ev)) flow.failedCallbacks++;
     }
     flow.grantTypes.add(ev.grantType);
+    if (refusedCodeExchange(te)) {
+      flow.refusedExchange = true;
+      if (t !== undefined && (flow.refusedExchangeAt === undefined || t > flow.refusedExchangeAt)) flow.refusedExchangeAt = t;
+    }
     if (ev.state) flow.states.add(ev.state);
     if (ev.code) flow.codes.add(ev.code.fingerprint);
     const client = ev.clientId?.trim();
@@ -319,6 +331,8 @@ export class FlowCorrelator {
     keep.callbacks += gone.callbacks;
     keep.failedCallbacks += gone.failedCallbacks;
     for (const g of gone.grantTypes) keep.grantTypes.add(g);
+    keep.refusedExchange ||= gone.refusedExchange;
+    if (gone.refusedExchangeAt !== undefined && (keep.refusedExchangeAt === undefined || gone.refusedExchangeAt > keep.refusedExchangeAt)) keep.refusedExchangeAt = gone.refusedExchangeAt;
     for (const s of gone.states) keep.states.add(s);
     for (const c of gone.codes) keep.codes.add(c);
     for (const ip of gone.ips) keep.ips.add(ip);
@@ -412,6 +426,17 @@ function keysOf(te: TrackedEvent, keys: string[]): number {
   return keys.length - weak;
 }
 
+const NON_CODE_GRANTS = new Set(['refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+
+/** A token-endpoint line that refused an authorization-code exchange for good (not a 5xx/429 to retry). */
+function refusedCodeExchange(te: TrackedEvent): boolean {
+  if (te.stage !== 'token' && te.stage !== 'token_issued') return false;
+  const ev = te.ev;
+  if (!isFailure(ev) || NON_CODE_GRANTS.has(ev.grantType ?? '')) return false;
+  if (ev.error === 'server_error' || ev.error === 'temporarily_unavailable') return false;
+  return !(ev.status !== undefined && (ev.status >= 500 || isTransientStatus(ev.status)));
+}
+
 /**
  * Whether an event can belong to an existing flow without contradicting it: a different state or
  * code means another login; a new authorize after the flow moved on means the user started over.
@@ -447,6 +472,11 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMomen
     if (ev.grantType === 'client_credentials' || ev.grantType === 'password') return flow.grantTypes.size === 0 || (flow.grantTypes.size === 1 && flow.grantTypes.has(ev.grantType));
     if (ev.grantType === 'refresh_token') return flow.tokenIssued;
     if (flow.tokenIssued) return false;
+    // The flow's code exchange was already refused (invalid_grant, invalid_client, …): a later
+    // token request (it carries a grant_type) needs a new code, i.e. a new authorization – it
+    // starts another flow instead of piling every failed exchange of a client into one. Lines
+    // logged at or before the refusal's moment still join (the same request seen twice).
+    if (flow.refusedExchange && ev.grantType !== undefined && !(ev.time !== undefined && flow.refusedExchangeAt !== undefined && ev.time <= flow.refusedExchangeAt)) return false;
   }
   if (!byKey && si < STAGE_INDEX.token && flow.furthest >= STAGE_INDEX.token) return false;
   return true;

@@ -113,6 +113,35 @@ test('a new authorize for the same client after the first one completed starts a
   assert.equal(flows.length, 2);
 });
 
+
+test('token requests of one client without a code: each refused exchange is its own flow, its error line joins it', () => {
+  // A busy client whose exchanges fail (no code logged): one flow per exchange, not one flow per client.
+  const events: OAuthEvent[] = [];
+  for (let i = 0; i < 4; i++) {
+    events.push(ev('app.log', 2 * i + 1, 2 * i, { stage: 'token', method: 'POST', path: '/oauth/token', clientId: 'web-1', grantType: 'authorization_code' }));
+    events.push(ev('app.log', 2 * i + 2, 2 * i, { error: 'invalid_grant', reason: 'code_expired', message: 'The authorization code has expired' }));
+  }
+  const { flows, findings } = run(events);
+  assert.equal(flows.length, 4);
+  for (const f of flows) assert.deepEqual(f.events.map((e) => e.error !== undefined), [false, true]);
+  assert.deepEqual(findings.map((f) => [f.id, f.flowId]), flows.map((f) => ['code_expired', f.id]));
+});
+
+test('a token request after a refused exchange at the same moment (one request logged twice) still joins; after a 503 it is a retry', () => {
+  const refused = [
+    ev('app.log', 1, 0, { stage: 'token', method: 'POST', path: '/oauth/token', status: 400, clientId: 'web-1', grantType: 'authorization_code', error: 'invalid_grant' }),
+    ev('app.log', 2, 0, { stage: 'token', clientId: 'web-1', grantType: 'authorization_code', message: 'token request done' }),
+  ];
+  assert.equal(run(refused).flows.length, 1);
+  const retried = [
+    ev('app.log', 1, 0, { stage: 'token', method: 'POST', path: '/oauth/token', status: 503, clientId: 'web-1', grantType: 'authorization_code' }),
+    ev('app.log', 2, 3, { stage: 'token', method: 'POST', path: '/oauth/token', status: 200, clientId: 'web-1', grantType: 'authorization_code' }),
+  ];
+  assert.equal(run(retried).flows.length, 1);
+  // Without the refusal rule the second request would join the first flow too.
+  const later = [refused[0]!, ev('app.log', 2, 5, { stage: 'token', method: 'POST', path: '/oauth/token', status: 400, clientId: 'web-1', grantType: 'authorization_code' })];
+  assert.equal(run(later).flows.length, 2);
+});
 test('maxEvents bounds memory: old flows are dropped but their findings kept', () => {
   const a = new FlowAnalysis({ maxEvents: 100 });
   for (let i = 0; i < 1000; i++) {

@@ -37,6 +37,9 @@ export interface FlowState {
   /** Index keys pointing at this flow (so a merge re-points only these). */
   keys: Set<string>;
   dropped: boolean;
+  /** Deliberate change after 522034e (same as src): a refused code exchange ends the flow for new token requests. */
+  refusedExchange: boolean;
+  refusedExchangeAt?: number;
 }
 
 const DEFAULT_WINDOW_MS = 10 * 60_000;
@@ -231,6 +234,7 @@ export class FlowCorrelator {
       ips: new Set(),
       keys: new Set(),
       dropped: false,
+      refusedExchange: false,
     };
     this.flows.set(f.id, f);
     return f;
@@ -250,6 +254,10 @@ export class FlowCorrelator {
     if (si > flow.furthest) flow.furthest = si;
     if ((te.stage === 'token' || te.stage === 'token_issued') && isSuccess(ev)) flow.tokenIssued = true;
     if (te.stage === 'api' && ev.tokens?.length) flow.apiToken = true;
+    if (refusedCodeExchange(te)) {
+      flow.refusedExchange = true;
+      if (t !== undefined && (flow.refusedExchangeAt === undefined || t > flow.refusedExchangeAt)) flow.refusedExchangeAt = t;
+    }
     if (ev.state) flow.states.add(ev.state);
     if (ev.code) flow.codes.add(ev.code.fingerprint);
     const client = ev.clientId?.trim();
@@ -294,6 +302,8 @@ export class FlowCorrelator {
     keep.tokenIssued ||= gone.tokenIssued;
     keep.apiToken ||= gone.apiToken;
     keep.clientId ??= gone.clientId;
+    keep.refusedExchange ||= gone.refusedExchange;
+    if (gone.refusedExchangeAt !== undefined && (keep.refusedExchangeAt === undefined || gone.refusedExchangeAt > keep.refusedExchangeAt)) keep.refusedExchangeAt = gone.refusedExchangeAt;
     for (const s of gone.states) keep.states.add(s);
     for (const c of gone.codes) keep.codes.add(c);
     for (const ip of gone.ips) keep.ips.add(ip);
@@ -380,6 +390,16 @@ function keysOf(te: TrackedEvent): string[] {
   return keys;
 }
 
+const NON_CODE_GRANTS = new Set(['refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+
+function refusedCodeExchange(te: TrackedEvent): boolean {
+  if (te.stage !== 'token' && te.stage !== 'token_issued') return false;
+  const ev = te.ev;
+  if (!isFailure(ev) || NON_CODE_GRANTS.has(ev.grantType ?? '')) return false;
+  if (ev.error === 'server_error' || ev.error === 'temporarily_unavailable') return false;
+  return !(ev.status !== undefined && (ev.status >= 500 || isTransientStatus(ev.status)));
+}
+
 /**
  * Whether an event can belong to an existing flow without contradicting it: a different state or
  * code means another login; a new authorize after the flow moved on means the user started over.
@@ -416,6 +436,7 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMomen
     if (ev.grantType === 'client_credentials' || ev.grantType === 'password') return flow.events.every((e) => e.ev.grantType === ev.grantType);
     if (ev.grantType === 'refresh_token') return flow.tokenIssued;
     if (flow.tokenIssued) return false;
+    if (flow.refusedExchange && ev.grantType !== undefined && !(ev.time !== undefined && flow.refusedExchangeAt !== undefined && ev.time <= flow.refusedExchangeAt)) return false;
   }
   if (!byKey && si < STAGE_INDEX.token && flow.furthest >= STAGE_INDEX.token) return false;
   return true;
