@@ -7,9 +7,9 @@
 import type { FindingId } from '../catalog/findingIds';
 import type { Finding, OAuthEvent, Stage } from '../model';
 import type { TrackedEvent } from '../flows/eventFacts';
-import { STAGE_INDEX, isFailure, isSuccess, isTransientStatus, stripQuery } from '../flows/eventFacts';
+import { STAGE_INDEX, isFailure, isNonCodeGrant, isSuccess, isTransientStatus, stripQuery } from '../flows/eventFacts';
 import { compareRedirectUris } from '../checks/redirectUri';
-import { redact as redactText } from '../redact/redact';
+import { redactMemo as redact } from './memoRedact';
 import { FindingCollector } from './findingCollector';
 import type { TextCause } from './errorText';
 import { failureText, isLeagueGeneric, offendingScopes, specificGrantCause, textCause } from './errorText';
@@ -22,26 +22,8 @@ export interface DetectOptions {
 }
 
 const COMMON_LONG_TTL_SEC = 600;
-const MEMO_MAX_ENTRIES = 512;
-const MEMO_MAX_CHARS = 256;
-const redactMemo = new Map<string, string>();
 
-/**
- * redact() remembered for short strings: the same paths, error words and client ids come back in
- * flow after flow, and redact runs its secret patterns over each (redact is a pure function).
- */
-function redact(text: string): string {
-  if (text.length > MEMO_MAX_CHARS) return redactText(text);
-  let out = redactMemo.get(text);
-  if (out === undefined) {
-    if (redactMemo.size >= MEMO_MAX_ENTRIES) redactMemo.clear();
-    out = redactText(text);
-    redactMemo.set(text, out);
-  }
-  return out;
-}
 const GRANT_CAUSES = new Set<FindingId>(['redirect_uri_mismatch', 'client_id_mismatch', 'pkce_mismatch', 'pkce_verifier_invalid', 'code_reused', 'code_expired', 'refresh_token_invalid', 'refresh_token_reused']);
-const NON_CODE_GRANTS = new Set(['refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange']);
 
 /** Facts about the flow every detector needs, computed once. */
 interface FlowView {
@@ -112,7 +94,7 @@ export function detectFlowFindings(flowId: string, ordered: TrackedEvent[], opts
     else if (stage === 'token' || stage === 'token_issued') {
       // A proxy logs the token response as `token_issued` (200) – it is still the token request.
       view.tokens.push(te);
-      if (!NON_CODE_GRANTS.has(te.ev.grantType ?? '')) view.codeTokens.push(te);
+      if (!isNonCodeGrant(te.ev.grantType)) view.codeTokens.push(te);
     }
   }
 
@@ -293,7 +275,7 @@ function grantFailure(c: FindingCollector, view: FlowView, te: TrackedEvent, exp
     explainGrant(c, view, te, specific.id, true);
     return;
   }
-  if (NON_CODE_GRANTS.has(ev.grantType ?? '') && ev.grantType === 'refresh_token') {
+  if (ev.grantType === 'refresh_token') {
     c.add('refresh_token_invalid', 'error', 'token', [te], `The refresh token was refused (invalid_grant) ${where}${said}.`);
     offlineAccess(c, view, te);
     return;

@@ -8,8 +8,12 @@ import type { EventFacts, TokenFact } from '../flows/eventFacts';
 import { checkJwt } from '../jwt/checkJwt';
 import { classifyJwt } from '../jwt/decodeJwt';
 
+/** The facts of the (many) events that carry none: one shared, frozen object. */
+const NO_FACTS: EventFacts = Object.freeze({});
+
 /** Derives the facts of one event (cheap when the line carries no token). */
 export function eventFacts(ev: OAuthEvent): EventFacts {
+  if (!ev.codeVerifierS256 && !ev.tokens?.length && ev.authScheme === undefined) return NO_FACTS;
   const facts: EventFacts = {};
   if (ev.codeVerifierS256) facts.verifierS256 = ev.codeVerifierS256;
   if (ev.tokens?.length) {

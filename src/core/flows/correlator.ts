@@ -6,7 +6,7 @@
  * Memory is bounded by `maxEvents`: the least recently active flows are handed to `onDrop`.
  */
 import type { TrackedEvent } from './eventFacts';
-import { STAGE_INDEX, isFailure, isSuccess, isTransientStatus, stripQuery } from './eventFacts';
+import { STAGE_INDEX, isFailure, isNonCodeGrant, isSuccess, isTransientStatus, stripQuery } from './eventFacts';
 
 export interface CorrelatorOptions {
   /** How long a flow stays joinable by client id / IP / keys after its last event. Default 10 min. */
@@ -31,19 +31,21 @@ export interface FlowState {
   tokenIssued: boolean;
   /** An API call with a bearer token has joined (later calls join by that token's fingerprint). */
   apiToken: boolean;
-  states: Set<string>;
-  codes: Set<string>;
-  ips: Set<string>;
+  /** The sets below are created on first use (most flows hold one or two events): never empty once made, except keys. */
+  states?: Set<string>;
+  codes?: Set<string>;
+  ips?: Set<string>;
   /** Index keys pointing at this flow (so a merge re-points only these). */
-  keys: Set<string>;
+  keys?: Set<string>;
   dropped: boolean;
   /** The authorize event with the highest seq (the last one in `events`), for `compatible`. */
   lastAuthorize?: TrackedEvent;
   /** Callback events in the flow, and how many of them failed. */
   callbacks: number;
   failedCallbacks: number;
-  /** The distinct grant types of the flow's events (undefined included when an event had none). */
-  grantTypes: Set<string | undefined>;
+  /** The grant type of the flow's first event, and whether a later event had another (undefined counts). */
+  soleGrantType?: string;
+  mixedGrantTypes: boolean;
   /**
    * The server refused one of the flow's code exchanges for good (not a 5xx/429 to retry): its
    * code is spent, so a later token request without a shared key belongs to another
@@ -51,6 +53,9 @@ export interface FlowState {
    */
   refusedExchange: boolean;
   refusedExchangeAt?: number;
+  /** Neighbours in the correlator's least-recently-active list of live flows. */
+  prevLive?: FlowState;
+  nextLive?: FlowState;
 }
 
 const DEFAULT_WINDOW_MS = 10 * 60_000;
@@ -63,8 +68,12 @@ export class FlowCorrelator {
   private readonly windowMs: number;
   private readonly maxEvents: number;
   private readonly onDrop?: (flow: FlowState) => void;
-  /** Live flows in least-recently-active order (a touched flow is moved to the end). */
-  private readonly flows = new Map<string, FlowState>();
+  /**
+   * Live flows in least-recently-active order (a touched flow is moved to the end): a list linked
+   * through the flows themselves, so moving, adding and dropping a flow hash nothing.
+   */
+  private head: FlowState | undefined;
+  private tail: FlowState | undefined;
   private readonly keyIndex = new Map<string, FlowState>();
   private readonly byClient = new Map<string, FlowState[]>();
   private readonly byIp = new Map<string, FlowState[]>();
@@ -75,9 +84,8 @@ export class FlowCorrelator {
    * can answer without walking up to 1 024 entries per event (measured: ~10 % of a scan's CPU).
    */
   private recentFile: string | undefined;
+  private readonly scratchKeys: string[] = [];
   private lastFlow: FlowState | undefined;
-  /** The flow at the most-recently-active end of `flows` (attach need not move it again). */
-  private tail: FlowState | undefined;
   private nextId = 1;
   private eventCount = 0;
   /** Flows dropped for space so far. */
@@ -90,8 +98,12 @@ export class FlowCorrelator {
   }
 
   /** The live flows, least recently active first. */
-  liveFlows(): IterableIterator<FlowState> {
-    return this.flows.values();
+  *liveFlows(): IterableIterator<FlowState> {
+    for (let f = this.head; f; ) {
+      const next = f.nextLive;
+      yield f;
+      f = next;
+    }
   }
 
   get liveEventCount(): number {
@@ -105,7 +117,9 @@ export class FlowCorrelator {
     let flow: FlowState | undefined;
 
     // 1. Hard keys. Several matching flows are one flow seen from different sides: merge them.
-    const keys: string[] = [];
+    // One scratch list for every event: attach reads it and keeps none of it.
+    const keys = this.scratchKeys;
+    keys.length = 0;
     const strong = keysOf(te, keys);
     for (const key of keys) {
       const f = this.keyIndex.get(key);
@@ -139,7 +153,7 @@ export class FlowCorrelator {
     // A callback whose state matches no login: the browser's open login (same IP) it answers,
     // so the detectors can show the two states side by side (state_mismatch).
     if (!flow && te.stage === 'callback' && ev.state && ev.ip) {
-      const waiting = (this.byIp.get(ev.ip) ?? []).filter((f) => !f.dropped && f.furthest < STAGE_INDEX.callback && f.states.size > 0 && !f.states.has(ev.state!) && this.withinWindow(f, t));
+      const waiting = (this.byIp.get(ev.ip) ?? []).filter((f) => !f.dropped && f.furthest < STAGE_INDEX.callback && f.states !== undefined && !f.states.has(ev.state!) && this.withinWindow(f, t));
       if (waiting.length) flow = waiting[waiting.length - 1];
     }
 
@@ -151,7 +165,7 @@ export class FlowCorrelator {
 
   /** Forgets everything (used by reset). */
   clear(): void {
-    this.flows.clear();
+    this.head = undefined;
     this.keyIndex.clear();
     this.byClient.clear();
     this.byIp.clear();
@@ -177,8 +191,8 @@ export class FlowCorrelator {
   }
 
   private canMerge(a: FlowState, b: FlowState): boolean {
-    for (const s of b.states) if (a.states.size && !a.states.has(s)) return false;
-    for (const c of b.codes) if (a.codes.size && !a.codes.has(c)) return false;
+    if (a.states && b.states) for (const s of b.states) if (!a.states.has(s)) return false;
+    if (a.codes && b.codes) for (const c of b.codes) if (!a.codes.has(c)) return false;
     return true;
   }
 
@@ -197,7 +211,7 @@ export class FlowCorrelator {
       const f = list[i]!;
       if (f.dropped || !this.withinWindow(f, te.ev.time)) continue;
       if (!compatible(f, te, false)) continue;
-      const score = (ip && f.ips.has(ip) ? 2 : 0) + (f.furthest < si ? 1 : 0);
+      const score = (ip && f.ips?.has(ip) ? 2 : 0) + (f.furthest < si ? 1 : 0);
       if (score > bestScore) {
         best = f;
         bestScore = score;
@@ -241,18 +255,13 @@ export class FlowCorrelator {
       furthest: -1,
       tokenIssued: false,
       apiToken: false,
-      states: new Set(),
-      codes: new Set(),
-      ips: new Set(),
-      keys: new Set(),
       dropped: false,
       callbacks: 0,
       failedCallbacks: 0,
-      grantTypes: new Set(),
+      mixedGrantTypes: false,
       refusedExchange: false,
     };
-    this.flows.set(f.id, f);
-    this.tail = f;
+    this.link(f);
     return f;
   }
 
@@ -276,24 +285,25 @@ export class FlowCorrelator {
       flow.callbacks++;
       if (isFailure(ev)) flow.failedCallbacks++;
     }
-    flow.grantTypes.add(ev.grantType);
+    if (flow.events.length === 1) flow.soleGrantType = ev.grantType;
+    else if (ev.grantType !== flow.soleGrantType) flow.mixedGrantTypes = true;
     if (refusedCodeExchange(te)) {
       flow.refusedExchange = true;
       if (t !== undefined && (flow.refusedExchangeAt === undefined || t > flow.refusedExchangeAt)) flow.refusedExchangeAt = t;
     }
-    if (ev.state) flow.states.add(ev.state);
-    if (ev.code) flow.codes.add(ev.code.fingerprint);
+    if (ev.state) (flow.states ??= new Set()).add(ev.state);
+    if (ev.code) (flow.codes ??= new Set()).add(ev.code.fingerprint);
     const client = ev.clientId?.trim();
     if (client && !flow.clientId) flow.clientId = client;
     for (const key of keys) {
       const prev = this.keyIndex.get(key);
-      if (prev && prev !== flow) prev.keys.delete(key);
+      if (prev && prev !== flow) prev.keys?.delete(key);
       this.keyIndex.set(key, flow);
-      flow.keys.add(key);
+      (flow.keys ??= new Set()).add(key);
     }
     if (client) pushRecent(this.byClient, client, flow);
     if (ev.ip) {
-      flow.ips.add(ev.ip);
+      (flow.ips ??= new Set()).add(ev.ip);
       pushRecent(this.byIp, ev.ip, flow);
     }
     te.flow = flow;
@@ -305,9 +315,8 @@ export class FlowCorrelator {
     // Move to the most-recently-active end (unless it is there already: most lines continue the
     // flow of the line before).
     if (flow !== this.tail) {
-      this.flows.delete(flow.id);
-      this.flows.set(flow.id, flow);
-      this.tail = flow;
+      this.unlink(flow);
+      this.link(flow);
     }
     this.lastFlow = flow;
   }
@@ -315,6 +324,15 @@ export class FlowCorrelator {
   private merge(into: FlowState, from: FlowState): FlowState {
     // Keep the older id so flow ids stay stable for the UI.
     const [keep, gone] = idNumber(into.id) <= idNumber(from.id) ? [into, from] : [from, into];
+    // Grant types first: `keep` may have no events yet.
+    if (gone.events.length) {
+      if (!keep.events.length) {
+        keep.soleGrantType = gone.soleGrantType;
+        keep.mixedGrantTypes = gone.mixedGrantTypes;
+      } else if (gone.mixedGrantTypes || gone.soleGrantType !== keep.soleGrantType) {
+        keep.mixedGrantTypes = true;
+      }
+    }
     for (const te of gone.events) {
       keep.events.push(te);
       te.flow = keep;
@@ -330,15 +348,16 @@ export class FlowCorrelator {
     if (gone.lastAuthorize && (!keep.lastAuthorize || gone.lastAuthorize.seq > keep.lastAuthorize.seq)) keep.lastAuthorize = gone.lastAuthorize;
     keep.callbacks += gone.callbacks;
     keep.failedCallbacks += gone.failedCallbacks;
-    for (const g of gone.grantTypes) keep.grantTypes.add(g);
     keep.refusedExchange ||= gone.refusedExchange;
     if (gone.refusedExchangeAt !== undefined && (keep.refusedExchangeAt === undefined || gone.refusedExchangeAt > keep.refusedExchangeAt)) keep.refusedExchangeAt = gone.refusedExchangeAt;
-    for (const s of gone.states) keep.states.add(s);
-    for (const c of gone.codes) keep.codes.add(c);
-    for (const ip of gone.ips) keep.ips.add(ip);
-    for (const k of gone.keys) {
-      if (this.keyIndex.get(k) === gone) this.keyIndex.set(k, keep);
-      keep.keys.add(k);
+    if (gone.states) for (const st of gone.states) (keep.states ??= new Set()).add(st);
+    if (gone.codes) for (const c of gone.codes) (keep.codes ??= new Set()).add(c);
+    if (gone.ips) for (const ip of gone.ips) (keep.ips ??= new Set()).add(ip);
+    if (gone.keys) {
+      for (const k of gone.keys) {
+        if (this.keyIndex.get(k) === gone) this.keyIndex.set(k, keep);
+        (keep.keys ??= new Set()).add(k);
+      }
     }
     for (const map of [this.byClient, this.byIp]) {
       for (const list of map.values()) {
@@ -347,8 +366,7 @@ export class FlowCorrelator {
     }
     gone.dropped = true;
     gone.events = [];
-    this.flows.delete(gone.id);
-    if (this.tail === gone) this.tail = undefined;
+    this.unlink(gone);
     if (this.lastFlow === gone) this.lastFlow = keep;
     return keep;
   }
@@ -356,19 +374,40 @@ export class FlowCorrelator {
   private trim(): void {
     if (this.eventCount <= this.maxEvents) return;
     const target = Math.floor(this.maxEvents * 0.9);
-    for (const flow of this.flows.values()) {
+    for (let flow = this.head; flow; ) {
       if (this.eventCount <= target || flow === this.lastFlow) break;
+      const next = flow.nextLive;
       this.drop(flow);
+      flow = next;
     }
+  }
+
+  /** Appends a flow at the most-recently-active end. */
+  private link(f: FlowState): void {
+    f.prevLive = this.tail;
+    f.nextLive = undefined;
+    if (this.tail) this.tail.nextLive = f;
+    else this.head = f;
+    this.tail = f;
+  }
+
+  private unlink(f: FlowState): void {
+    const p = f.prevLive;
+    const n = f.nextLive;
+    if (p) p.nextLive = n;
+    else if (this.head === f) this.head = n;
+    if (n) n.prevLive = p;
+    else if (this.tail === f) this.tail = p;
+    f.prevLive = undefined;
+    f.nextLive = undefined;
   }
 
   private drop(flow: FlowState): void {
     this.onDrop?.(flow);
     flow.dropped = true;
-    this.flows.delete(flow.id);
+    this.unlink(flow);
     this.eventCount -= flow.events.length;
-    if (this.tail === flow) this.tail = undefined;
-    for (const k of flow.keys) if (this.keyIndex.get(k) === flow) this.keyIndex.delete(k);
+    if (flow.keys) for (const k of flow.keys) if (this.keyIndex.get(k) === flow) this.keyIndex.delete(k);
     flow.events = [];
     this.droppedFlows++;
     // Index entries pointing at dropped flows are skipped on lookup and overwritten later; prune
@@ -426,13 +465,11 @@ function keysOf(te: TrackedEvent, keys: string[]): number {
   return keys.length - weak;
 }
 
-const NON_CODE_GRANTS = new Set(['refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange']);
-
 /** A token-endpoint line that refused an authorization-code exchange for good (not a 5xx/429 to retry). */
 function refusedCodeExchange(te: TrackedEvent): boolean {
   if (te.stage !== 'token' && te.stage !== 'token_issued') return false;
   const ev = te.ev;
-  if (!isFailure(ev) || NON_CODE_GRANTS.has(ev.grantType ?? '')) return false;
+  if (!isFailure(ev) || isNonCodeGrant(ev.grantType)) return false;
   if (ev.error === 'server_error' || ev.error === 'temporarily_unavailable') return false;
   return !(ev.status !== undefined && (ev.status >= 500 || isTransientStatus(ev.status)));
 }
@@ -443,8 +480,8 @@ function refusedCodeExchange(te: TrackedEvent): boolean {
  */
 function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMoment = false): boolean {
   const ev = te.ev;
-  if (ev.state && flow.states.size && !flow.states.has(ev.state)) return false;
-  if (ev.code && flow.codes.size && !flow.codes.has(ev.code.fingerprint)) return false;
+  if (ev.state && flow.states && !flow.states.has(ev.state)) return false;
+  if (ev.code && flow.codes && !flow.codes.has(ev.code.fingerprint)) return false;
   if (sameMoment && te.stage !== 'authorize') return true;
   const client = ev.clientId?.trim();
   if (!byKey && client && flow.clientId && client !== flow.clientId) return false;
@@ -469,7 +506,7 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMomen
   if (!byKey && (te.stage === 'token' || te.stage === 'token_issued')) {
     // client_credentials / password grants are flows of their own; a refresh belongs to a flow
     // that got tokens; a second code exchange without a shared code is another login.
-    if (ev.grantType === 'client_credentials' || ev.grantType === 'password') return flow.grantTypes.size === 0 || (flow.grantTypes.size === 1 && flow.grantTypes.has(ev.grantType));
+    if (ev.grantType === 'client_credentials' || ev.grantType === 'password') return flow.events.length === 0 || (!flow.mixedGrantTypes && flow.soleGrantType === ev.grantType);
     if (ev.grantType === 'refresh_token') return flow.tokenIssued;
     if (flow.tokenIssued) return false;
     // The flow's code exchange was already refused (invalid_grant, invalid_client, …): a later

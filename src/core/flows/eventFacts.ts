@@ -116,6 +116,23 @@ function errorStage(error: string): Stage | undefined {
   }
 }
 
+/**
+ * Grant types that exchange no authorization code (refresh, client credentials, password, device
+ * code, token exchange). A switch, not a Set: no hashing of a fresh string per event.
+ */
+export function isNonCodeGrant(grantType: string | undefined): boolean {
+  switch (grantType) {
+    case 'refresh_token':
+    case 'client_credentials':
+    case 'password':
+    case 'urn:ietf:params:oauth:grant-type:device_code':
+    case 'urn:ietf:params:oauth:grant-type:token-exchange':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** True for an event that reports something going wrong (an OAuth error or an HTTP 4xx/5xx). */
 export function isFailure(ev: OAuthEvent): boolean {
   if (ev.error) return true;

@@ -11,6 +11,8 @@ import { STAGE_INDEX, isFailure, isSuccess, isTransientStatus } from './eventFac
 
 /** A flow's events in time order (lines without a timestamp keep their place within their source). */
 export function orderedEvents(state: FlowState): TrackedEvent[] {
+  // Usually the events are already in order (by seq, times not going back): copy them as they are.
+  if (inOrder(state.events)) return state.events.slice();
   const lastTimeBySource = new Map<string, number>();
   const eff = new Map<TrackedEvent, number>();
   for (const te of [...state.events].sort((a, b) => a.seq - b.seq)) {
@@ -23,6 +25,37 @@ export function orderedEvents(state: FlowState): TrackedEvent[] {
     const d = (eff.get(a) ?? 0) - (eff.get(b) ?? 0);
     return d !== 0 && !Number.isNaN(d) ? d : a.seq - b.seq;
   });
+}
+
+/**
+ * True when `events` is ascending by seq and the effective times (as orderedEvents computes them)
+ * never decrease: the sort would then keep every event where it is.
+ */
+function inOrder(events: TrackedEvent[]): boolean {
+  let prevSeq = Number.NEGATIVE_INFINITY;
+  let prevEff = Number.NEGATIVE_INFINITY;
+  // Effective time of untimed lines: the last time seen in their source (one source here, else give up).
+  let src: string | undefined;
+  let lastTime: number | undefined;
+  for (const te of events) {
+    if (te.seq <= prevSeq) return false;
+    prevSeq = te.seq;
+    const file = te.ev.ref.file;
+    if (src === undefined) src = file;
+    else if (file !== src) return false;
+    const t = te.ev.time;
+    let eff: number;
+    if (t !== undefined) {
+      lastTime = t;
+      eff = t;
+    } else {
+      eff = lastTime ?? Number.NEGATIVE_INFINITY;
+    }
+    // NaN, or a time going back: let the full sort decide.
+    if (!(eff >= prevEff)) return false;
+    prevEff = eff;
+  }
+  return true;
 }
 
 /** The outcome of one stage from its events: a failure is healed by a later success. */

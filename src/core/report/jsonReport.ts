@@ -6,7 +6,7 @@
 import type { Diagnosis } from '../engine/diagnosisEngine';
 import { redact } from '../redact/redact';
 import type { ReportFinding, ReportFlow } from './reportData';
-import { reportFinding, reportFlow } from './reportData';
+import { reportFinding, reportFindingJson, reportFlow } from './reportData';
 
 export interface JsonReport {
   flows: ReportFlow[];
@@ -36,11 +36,11 @@ export function renderJsonReport(d: Diagnosis): string {
  * thousands of flows never exists twice in memory (the CLI's peak RSS is set at this moment).
  */
 export function writeJsonReport(d: Diagnosis, write: (s: string) => void): void {
-  const list = (items: readonly unknown[], convert: (x: never) => unknown): void => {
+  const list = (items: readonly unknown[], toJson: (x: never) => string): void => {
     if (!items.length) return write('[]');
     let chunk = '[\n    ';
     items.forEach((x, i) => {
-      chunk += (i ? ',\n    ' : '') + JSON.stringify(convert(x as never));
+      chunk += (i ? ',\n    ' : '') + toJson(x as never);
       if (chunk.length > 64 * 1024) {
         write(chunk);
         chunk = '';
@@ -49,8 +49,8 @@ export function writeJsonReport(d: Diagnosis, write: (s: string) => void): void 
     write(chunk + '\n  ]');
   };
   write('{\n  "flows": ');
-  list(d.flows, reportFlow);
+  list(d.flows, (f: Diagnosis['flows'][number]) => JSON.stringify(reportFlow(f)));
   write(',\n  "findings": ');
-  list(d.findings, reportFinding);
+  list(d.findings, reportFindingJson);
   write(`,\n  "notes": ${JSON.stringify(d.notes.map(redact))},\n  "stats": ${JSON.stringify(d.stats)}\n}\n`);
 }

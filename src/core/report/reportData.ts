@@ -5,7 +5,7 @@
  */
 import type { Finding, Flow, Stage, StageStatus } from '../model';
 import { catalogEntry } from '../catalog/catalog';
-import { redact } from '../redact/redact';
+import { redactMemo as redact } from '../findings/memoRedact';
 
 /** A finding as printed: the contract of `scan --json` (`fix` = the numbered steps). */
 export interface ReportFinding {
@@ -46,12 +46,37 @@ export function reportFinding(f: Finding): ReportFinding {
   return out;
 }
 
+/**
+ * `JSON.stringify(reportFinding(f))`, byte for byte, without re-serialising the catalog's fix
+ * steps and title for every finding (they are most of a finding's text): each id's part is
+ * serialised once. Key order is reportFinding's.
+ */
+export function reportFindingJson(f: Finding): string {
+  const head = JSON.stringify({ id: f.id, severity: f.severity, stage: f.stage, evidence: f.evidence.map((e) => ({ file: e.file, line: e.line })), detail: redact(f.detail) });
+  let catalogPart = catalogJson.get(f.id);
+  if (catalogPart === undefined) {
+    const entry = catalogEntry(f.id);
+    catalogPart = `,"fix":${JSON.stringify(entry ? [...entry.fix] : [])},"title":${JSON.stringify(entry?.title ?? f.id)}`;
+    catalogJson.set(f.id, catalogPart);
+  }
+  let out = head.slice(0, -1) + catalogPart;
+  if (f.flowId) out += `,"flowId":${JSON.stringify(f.flowId)}`;
+  if (f.data) out += `,"data":${JSON.stringify(redactData(f.data))}`;
+  return out + '}';
+}
+
+const catalogJson = new Map<string, string>();
+
 export function reportFlow(flow: Flow): ReportFlow {
   const out: ReportFlow = {
     id: flow.id,
     status: flow.status,
     stages: flow.stages.map((s) => {
-      const lines = s.events.map((i) => flow.events[i]).filter((e) => e !== undefined).map((e) => ({ file: e.ref.file, line: e.ref.line }));
+      const lines: { file: string; line: number }[] = [];
+      for (const i of s.events) {
+        const e = flow.events[i];
+        if (e !== undefined) lines.push({ file: e.ref.file, line: e.ref.line });
+      }
       return s.time !== undefined ? { stage: s.stage, status: s.status, time: iso(s.time), lines } : { stage: s.stage, status: s.status, lines };
     }),
   };
@@ -63,10 +88,17 @@ export function reportFlow(flow: Flow): ReportFlow {
 
 /** ISO time without milliseconds when they are zero. */
 export function iso(ms: number): string {
+  // Flows of one log share their seconds: remember the last few answers.
+  let out = isoMemo.get(ms);
+  if (out !== undefined) return out;
   const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return String(ms);
-  return d.toISOString().replace('.000Z', 'Z');
+  out = Number.isNaN(d.getTime()) ? String(ms) : d.toISOString().replace('.000Z', 'Z');
+  if (isoMemo.size >= 256) isoMemo.clear();
+  isoMemo.set(ms, out);
+  return out;
 }
+
+const isoMemo = new Map<number, string>();
 
 function redactData(data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

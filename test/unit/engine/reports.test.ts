@@ -46,3 +46,27 @@ test('Markdown: findings table, details with fix and spec, flows, probe steps, e
   assert.match(md, /\| Discovery \\\| metadata \| discovery \| ok \| 12 ms \| issuer \\<b\\>ok\\<\/b\\> \|/);
   assert.match(md, /`GET https:\/\/as\.example\.com\/\.well-known\/oauth-authorization-server` → 404/);
 });
+
+test('JSON: a finding serialised with its catalog part cached is byte-identical to JSON.stringify(reportFinding)', async () => {
+  const { reportFinding, reportFindingJson } = await import('../../../src/core/report/reportData');
+  const { FlowAnalysis } = await import('../../../src/core/engine/flowAnalysis');
+  const { generate } = await import('./flowGenerator');
+  const a = new FlowAnalysis();
+  for (const e of generate(7, 150)) a.add(e);
+  a.setEnded(true);
+  const findings = [...d.findings, ...a.snapshot().findings];
+  // Findings without a flow id, with empty data, with a secret in the detail, and an id the catalog lacks.
+  findings.push({ id: 'code_expired', severity: 'error', stage: 'token', evidence: [], detail: 'code=abc123secret "quoted"\n', data: {} });
+  findings.push({ id: 'no_such_id' as never, severity: 'info', stage: 'api', evidence: [{ file: 'a "b".log', line: 3 }], detail: 'x', flowId: 'flow-9', data: { s: 'access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', n: 3, u: undefined } });
+  assert.ok(findings.length > 50 && new Set(findings.map((f) => f.id)).size > 15);
+  for (const f of findings) {
+    let want: string;
+    try {
+      want = JSON.stringify(reportFinding(f));
+    } catch (e) {
+      assert.throws(() => reportFindingJson(f), { message: (e as Error).message });
+      continue;
+    }
+    assert.equal(reportFindingJson(f), want);
+  }
+});
