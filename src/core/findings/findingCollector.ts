@@ -53,5 +53,15 @@ function mergeRefs(into: LogRef[], refs: LogRef[]): void {
     if (into.length >= MAX_EVIDENCE) return;
     if (!into.some((x) => x.file === r.file && x.line === r.line)) into.push({ file: r.file, line: r.line });
   }
-  into.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+  // Usually still in order (refs arrive in line order): sort only when not.
+  for (let i = 1; i < into.length; i++) {
+    if (compareRefs(into[i - 1]!, into[i]!) > 0) {
+      into.sort(compareRefs);
+      return;
+    }
+  }
+}
+
+function compareRefs(a: LogRef, b: LogRef): number {
+  return a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1;
 }

@@ -590,6 +590,9 @@ function exchangeCandidates(view: FlowView, te: TrackedEvent): TrackedEvent[] {
   return [...candidates];
 }
 
+/** Up to this many authorize lines in a flow, pickAuthorizeBefore scans them instead of indexing them. */
+const SMALL_AUTHORIZE_LIST = 8;
+
 /** Up to this many token lines in a flow, sameExchange judges them all instead of indexing them. */
 const SMALL_TOKEN_LIST = 16;
 
@@ -706,6 +709,8 @@ function pick<T>(events: TrackedEvent[], get: (e: OAuthEvent) => T | undefined):
 /** pickBefore(view.authorize, te, get), through an index built once per field. */
 function pickAuthorizeBefore<T>(view: FlowView, te: TrackedEvent, field: string, get: (e: OAuthEvent) => T | undefined): { te: TrackedEvent; value: T } | undefined {
   const events = view.authorize;
+  // A few authorize lines: the plain scan is cheaper than building the index.
+  if (events.length <= SMALL_AUTHORIZE_LIST) return pickBefore(events, te, get);
   const map = (view.beforeIndex ??= new Map());
   let idx = map.get(field);
   if (!idx) {

@@ -420,6 +420,8 @@ export class FlowCorrelator {
     // (attach takes it from the previous owner, merge re-points them, drop deletes them).
     for (const map of [this.byClient, this.byIp]) {
       for (const [k, list] of map) {
+        // Most lists hold no dropped flow: leave them as they are (no copy).
+        if (!list.some((f) => f.dropped)) continue;
         const alive = list.filter((f) => !f.dropped);
         if (alive.length) map.set(k, alive);
         else map.delete(k);
