@@ -35,8 +35,13 @@ export interface FlowState {
   states?: Set<string>;
   codes?: Set<string>;
   ips?: Set<string>;
-  /** Index keys pointing at this flow (so a merge re-points only these). */
-  keys?: Set<string>;
+  /**
+   * Index entries that pointed at this flow when set (so a merge or drop visits only these):
+   * `keyMaps[i].get(keyValues[i])`. An entry later taken by another flow stays listed; users
+   * check that it still points here.
+   */
+  keyMaps?: KeyIndex[];
+  keyValues?: string[];
   dropped: boolean;
   /** The authorize event with the highest seq (the last one in `events`), for `compatible`. */
   lastAuthorize?: TrackedEvent;
@@ -74,7 +79,15 @@ export class FlowCorrelator {
    */
   private head: FlowState | undefined;
   private tail: FlowState | undefined;
-  private readonly keyIndex = new Map<string, FlowState>();
+  /**
+   * The hard keys, one index per kind, keyed by the raw value (no `kind:value` string to build,
+   * flatten and hash per event): request id, code, state, refresh token, API bearer token.
+   */
+  private readonly byRequestId: KeyIndex = new Map();
+  private readonly byCode: KeyIndex = new Map();
+  private readonly byState: KeyIndex = new Map();
+  private readonly byRefreshToken: KeyIndex = new Map();
+  private readonly byBearer: KeyIndex = new Map();
   private readonly byClient = new Map<string, FlowState[]>();
   private readonly byIp = new Map<string, FlowState[]>();
   private readonly recent: TrackedEvent[] = [];
@@ -84,7 +97,8 @@ export class FlowCorrelator {
    * can answer without walking up to 1 024 entries per event (measured: ~10 % of a scan's CPU).
    */
   private recentFile: string | undefined;
-  private readonly scratchKeys: string[] = [];
+  private readonly scratchMaps: KeyIndex[] = [];
+  private readonly scratchValues: string[] = [];
   private lastFlow: FlowState | undefined;
   private nextId = 1;
   private eventCount = 0;
@@ -118,11 +132,11 @@ export class FlowCorrelator {
 
     // 1. Hard keys. Several matching flows are one flow seen from different sides: merge them.
     // One scratch list for every event: attach reads it and keeps none of it.
-    const keys = this.scratchKeys;
-    keys.length = 0;
-    const strong = keysOf(te, keys);
-    for (const key of keys) {
-      const f = this.keyIndex.get(key);
+    const maps = this.scratchMaps;
+    const values = this.scratchValues;
+    const strong = this.keysOf(te, maps, values);
+    for (let i = 0; i < maps.length; i++) {
+      const f = maps[i]!.get(values[i]!);
       if (!f || f.dropped || !this.withinWindow(f, t)) continue;
       if (!flow) flow = f;
       else if (f !== flow && this.canMerge(flow, f)) flow = this.merge(flow, f);
@@ -158,7 +172,7 @@ export class FlowCorrelator {
     }
 
     if (!flow) flow = this.create();
-    this.attach(flow, te, keys);
+    this.attach(flow, te, maps, values);
     this.trim();
     return flow;
   }
@@ -166,7 +180,7 @@ export class FlowCorrelator {
   /** Forgets everything (used by reset). */
   clear(): void {
     this.head = undefined;
-    this.keyIndex.clear();
+    for (const m of [this.byRequestId, this.byCode, this.byState, this.byRefreshToken, this.byBearer]) m.clear();
     this.byClient.clear();
     this.byIp.clear();
     this.recent.length = 0;
@@ -265,7 +279,7 @@ export class FlowCorrelator {
     return f;
   }
 
-  private attach(flow: FlowState, te: TrackedEvent, keys: string[]): void {
+  private attach(flow: FlowState, te: TrackedEvent, maps: KeyIndex[], values: string[]): void {
     const ev = te.ev;
     flow.events.push(te);
     flow.version++;
@@ -295,11 +309,13 @@ export class FlowCorrelator {
     if (ev.code) (flow.codes ??= new Set()).add(ev.code.fingerprint);
     const client = ev.clientId?.trim();
     if (client && !flow.clientId) flow.clientId = client;
-    for (const key of keys) {
-      const prev = this.keyIndex.get(key);
-      if (prev && prev !== flow) prev.keys?.delete(key);
-      this.keyIndex.set(key, flow);
-      (flow.keys ??= new Set()).add(key);
+    for (let i = 0; i < maps.length; i++) {
+      const map = maps[i]!;
+      const value = values[i]!;
+      if (map.get(value) === flow) continue;
+      map.set(value, flow);
+      (flow.keyMaps ??= []).push(map);
+      (flow.keyValues ??= []).push(value);
     }
     if (client) pushRecent(this.byClient, client, flow);
     if (ev.ip) {
@@ -353,10 +369,14 @@ export class FlowCorrelator {
     if (gone.states) for (const st of gone.states) (keep.states ??= new Set()).add(st);
     if (gone.codes) for (const c of gone.codes) (keep.codes ??= new Set()).add(c);
     if (gone.ips) for (const ip of gone.ips) (keep.ips ??= new Set()).add(ip);
-    if (gone.keys) {
-      for (const k of gone.keys) {
-        if (this.keyIndex.get(k) === gone) this.keyIndex.set(k, keep);
-        (keep.keys ??= new Set()).add(k);
+    if (gone.keyMaps && gone.keyValues) {
+      for (let i = 0; i < gone.keyMaps.length; i++) {
+        const map = gone.keyMaps[i]!;
+        const value = gone.keyValues[i]!;
+        if (map.get(value) !== gone) continue;
+        map.set(value, keep);
+        (keep.keyMaps ??= []).push(map);
+        (keep.keyValues ??= []).push(value);
       }
     }
     for (const map of [this.byClient, this.byIp]) {
@@ -380,6 +400,40 @@ export class FlowCorrelator {
       this.drop(flow);
       flow = next;
     }
+  }
+
+  /**
+   * Puts the hard correlation keys of an event into `maps`/`values` (cleared first), strongest
+   * last as before: request id, code, state, refresh token, bearer token. Returns how many are
+   * strong (all but the request id, which names one request, not a flow).
+   */
+  private keysOf(te: TrackedEvent, maps: KeyIndex[], values: string[]): number {
+    maps.length = 0;
+    values.length = 0;
+    const ev = te.ev;
+    if (ev.requestId) {
+      maps.push(this.byRequestId);
+      values.push(ev.requestId);
+    }
+    const weak = maps.length;
+    if (ev.code) {
+      maps.push(this.byCode);
+      values.push(ev.code.fingerprint);
+    }
+    // A state is only a key when it looks random enough to name one login attempt.
+    if (ev.state && ev.state.length >= 5) {
+      maps.push(this.byState);
+      values.push(ev.state);
+    }
+    if (ev.refreshToken) {
+      maps.push(this.byRefreshToken);
+      values.push(ev.refreshToken.fingerprint);
+    }
+    if (te.stage === 'api' && ev.tokens?.length) {
+      maps.push(this.byBearer);
+      values.push(ev.tokens[0]!.fingerprint);
+    }
+    return maps.length - weak;
   }
 
   /** Appends a flow at the most-recently-active end. */
@@ -407,7 +461,13 @@ export class FlowCorrelator {
     flow.dropped = true;
     this.unlink(flow);
     this.eventCount -= flow.events.length;
-    if (flow.keys) for (const k of flow.keys) if (this.keyIndex.get(k) === flow) this.keyIndex.delete(k);
+    if (flow.keyMaps && flow.keyValues) {
+      for (let i = 0; i < flow.keyMaps.length; i++) {
+        const map = flow.keyMaps[i]!;
+        const value = flow.keyValues[i]!;
+        if (map.get(value) === flow) map.delete(value);
+      }
+    }
     flow.events = [];
     this.droppedFlows++;
     // Index entries pointing at dropped flows are skipped on lookup and overwritten later; prune
@@ -416,8 +476,8 @@ export class FlowCorrelator {
   }
 
   private prune(): void {
-    // keyIndex needs no pruning: a key points at a flow exactly while it is in that flow's `keys`
-    // (attach takes it from the previous owner, merge re-points them, drop deletes them).
+    // The key indexes need no pruning: an entry points at a live flow only (merge re-points the
+    // entries of the flow it ends, drop deletes the dropped flow's).
     for (const map of [this.byClient, this.byIp]) {
       for (const [k, list] of map) {
         // Most lists hold no dropped flow: leave them as they are (no copy).
@@ -451,21 +511,8 @@ function pushRecent(map: Map<string, FlowState[]>, key: string, flow: FlowState)
   if (list.length > PER_KEY_FLOWS) list.shift();
 }
 
-/**
- * Puts the hard correlation keys of an event into `keys`; returns how many of them are strong
- * (all but the request id, which names one request, not a flow).
- */
-function keysOf(te: TrackedEvent, keys: string[]): number {
-  const ev = te.ev;
-  if (ev.requestId) keys.push(`r:${ev.requestId}`);
-  const weak = keys.length;
-  if (ev.code) keys.push(`c:${ev.code.fingerprint}`);
-  // A state is only a key when it looks random enough to name one login attempt.
-  if (ev.state && ev.state.length >= 5) keys.push(`s:${ev.state}`);
-  if (ev.refreshToken) keys.push(`rt:${ev.refreshToken.fingerprint}`);
-  if (te.stage === 'api' && ev.tokens?.length) keys.push(`t:${ev.tokens[0]!.fingerprint}`);
-  return keys.length - weak;
-}
+/** One kind of hard key: raw value → the flow it names. */
+type KeyIndex = Map<string, FlowState>;
 
 /** A token-endpoint line that refused an authorization-code exchange for good (not a 5xx/429 to retry). */
 function refusedCodeExchange(te: TrackedEvent): boolean {
