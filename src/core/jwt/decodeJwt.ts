@@ -6,7 +6,6 @@
  * Never throws: tokens come from log lines, pasted text and hostile servers.
  */
 import { decodeJwt as joseDecodeJwt, decodeProtectedHeader } from 'jose';
-import { isUtf8 } from 'node:buffer';
 import { fingerprint } from '../redact/redact';
 
 export type JwtKind = 'access_token' | 'id_token' | 'logout_token' | 'request_object' | 'unknown';
@@ -156,8 +155,9 @@ function plainJsonObject(part: string): Record<string, unknown> | undefined {
   const n = small ? SCRATCH.write(part, 0, 'base64url') : bytes.length;
   // A BOM (which TextDecoder strips) or invalid UTF-8 (which the fatal decoder rejects): jose decides.
   if (n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
-  if (!isUtf8(small ? bytes.subarray(0, n) : bytes)) return undefined;
   const text = bytes.toString('utf8', 0, n);
+  // Invalid UTF-8 decodes to U+FFFD (so does a real U+FFFD, which jose then handles): jose decides.
+  if (text.includes('\ufffd')) return undefined;
   // JSON text of an object starts with `{` after optional whitespace; anything else is not a header or claims set.
   if (!/^[ \t\n\r]*\{/.test(text)) return undefined;
   try {

@@ -63,11 +63,17 @@ export function redactSecrets(text: string): string {
  * Fingerprints of recent values. A line's secrets are fingerprinted twice (for its fields and
  * for its redacted message) and reappear on later lines (a code issued then exchanged, a bearer
  * token on every API call), and a SHA-256 costs far more than a map lookup. Bounded: cleared when
- * full, and long values are not kept.
+ * full. A map lookup hashes the whole key, which for a long token costs a third of the SHA-256, so
+ * long values are only kept in a small ring of the latest values, compared by content.
  */
 const FP_CACHE = new Map<string, string>();
 const FP_CACHE_MAX = 512;
-const FP_CACHE_MAX_CHARS = 4096;
+const FP_CACHE_MAX_CHARS = 128;
+const RING_SIZE = 8;
+const RING_MAX_CHARS = 16_384;
+const ringValues: string[] = new Array<string>(RING_SIZE).fill('');
+const ringPrints: string[] = new Array<string>(RING_SIZE).fill('');
+let ringNext = 0;
 
 /**
  * `text.replace(re, fn)` for a global regex that never matches the empty string, as an exec loop:
@@ -92,16 +98,26 @@ function replaceEach(text: string, re: RegExp, fn: (m: RegExpExecArray, whole: s
 
 /** A short, stable fingerprint of a secret value: the same value always gives the same text. */
 export function fingerprint(value: string): string {
-  let fp = FP_CACHE.get(value);
+  const short = value.length <= FP_CACHE_MAX_CHARS;
+  let fp = short ? FP_CACHE.get(value) : ringLookup(value);
   if (fp !== undefined) return fp;
   // One-shot crypto.hash (Node ≥ 20.12) is about twice as fast as createHash; it runs for every secret on every line.
   const hex = typeof oneShotHash === 'function' ? oneShotHash('sha256', value, 'hex') : createHash('sha256').update(value).digest('hex');
   fp = 'fp:' + hex.slice(0, 8);
-  if (value.length <= FP_CACHE_MAX_CHARS) {
+  if (short) {
     if (FP_CACHE.size >= FP_CACHE_MAX) FP_CACHE.clear();
     FP_CACHE.set(value, fp);
+  } else if (value.length <= RING_MAX_CHARS) {
+    ringValues[ringNext] = value;
+    ringPrints[ringNext] = fp;
+    ringNext = (ringNext + 1) % RING_SIZE;
   }
   return fp;
+}
+
+function ringLookup(value: string): string | undefined {
+  for (let i = 0; i < RING_SIZE; i++) if (ringValues[i] === value) return ringPrints[i];
+  return undefined;
 }
 
 /** A JWT shown as its first ten characters plus a fingerprint. */
