@@ -116,12 +116,24 @@ export function applyAuthorization(ev: EventDraft, value: string): void {
 export function decodeQueryValue(value: string): string {
   const v = value.indexOf('+') >= 0 ? value.replace(/\+/g, ' ') : value;
   if (v.indexOf('%') < 0) return v;
+  // decodeURIComponent costs microseconds, and the encoded values (redirect_uri, scope) repeat on
+  // every request of a client: repeated short ones are answered from a bounded map.
+  const known = v.length <= 256 ? DECODED.get(v) : undefined;
+  if (known !== undefined) return known;
+  let out: string;
   try {
-    return decodeURIComponent(v);
+    out = decodeURIComponent(v);
   } catch {
-    return v;
+    out = v;
   }
+  if (v.length <= 256) {
+    if (DECODED.size >= 1024) DECODED.clear();
+    DECODED.set(v, out);
+  }
+  return out;
 }
+
+const DECODED = new Map<string, string>();
 
 /**
  * Applies one named parameter to the draft. `key` may be in any spelling; `value` is already

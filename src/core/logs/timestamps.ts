@@ -24,11 +24,45 @@ export function parseIsoTime(text: string, timeZone?: TimeZoneSpec): number | un
 
 /** Reads the common-log-format time `15/Jan/2024:10:23:45 +0300` (without the brackets). */
 export function parseClfTime(text: string, timeZone?: TimeZoneSpec): number | undefined {
+  // Lines of one log share the day: when `text` starts with the day of the last time read
+  // (`15/Jan/2024:`), only the clock and zone are read here, exactly as CLF_RE would.
+  if (lastClfDay !== '' && text.startsWith(lastClfDay)) {
+    const h = twoDigits(text, 12);
+    const mi = twoDigits(text, 15);
+    const s = twoDigits(text, 18);
+    if (h >= 0 && mi >= 0 && s >= 0 && text.charCodeAt(14) === 58 && text.charCodeAt(17) === 58) {
+      const sign = text.charCodeAt(21);
+      const zone = isRegExpSpace(text.charCodeAt(20)) && (sign === 43 || sign === 45) && twoDigits(text, 22) >= 0 && twoDigits(text, 24) >= 0 ? text.slice(21, 26) : undefined;
+      return build(lastClfYear, lastClfMonth, lastClfDate, h, mi, s, 0, zone ?? timeZone);
+    }
+  }
   const m = CLF_RE.exec(text);
   if (!m) return undefined;
   const month = MONTHS_TITLE[m[2]!] ?? MONTHS[m[2]!.toLowerCase()];
   if (month === undefined) return undefined;
+  lastClfDay = text.slice(0, 12);
+  lastClfYear = +m[3]!;
+  lastClfMonth = month;
+  lastClfDate = +m[1]!;
   return build(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +m[6]!, 0, m[7] ?? timeZone);
+}
+
+/** The day part (`15/Jan/2024:`) of the last time CLF_RE matched, and its numbers. */
+let lastClfDay = '';
+let lastClfYear = 0;
+let lastClfMonth = 0;
+let lastClfDate = 0;
+
+/** The number written by two ASCII digits at `at`, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** The characters `\s` matches in a JavaScript regex. */
+function isRegExpSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 160 && (c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279));
 }
 
 /** Epoch seconds or milliseconds (numbers or numeric strings) → milliseconds. */

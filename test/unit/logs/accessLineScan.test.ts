@@ -49,3 +49,32 @@ test('the scanner agrees with the regex near its limits and stays linear on host
     assert.ok((c.user + c.system) / 1000 < 500, `slow on ${t.slice(0, 40)}`);
   }
 });
+
+test('parseClfTime with a remembered day gives exactly what the regex reading gives', async () => {
+  const { parseClfTime } = await import('../../../src/core/logs/timestamps');
+  const CLF_RE = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\s([+-]\d{4}))?/;
+  const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+  // The reference: a fresh regex reading, with Date.UTC and the offset applied as timestamps.ts documents.
+  const reference = (t: string, tz?: string): number | undefined => {
+    const m = CLF_RE.exec(t);
+    if (!m) return undefined;
+    const mo = MONTHS[m[2]!.toLowerCase()];
+    if (mo === undefined) return undefined;
+    const [d, y, h, mi, s] = [+m[1]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return undefined;
+    const zone = m[7] ?? tz;
+    const off = zone === undefined || zone === 'UTC' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+    return Date.UTC(y, mo - 1, d, h, mi, s, 0) - off * 60_000;
+  };
+  const clock = fc.tuple(fc.integer({ min: 0, max: 26 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 62 })).map(([h, m, s]) => [h, m, s].map((n) => String(n).padStart(2, '0')).join(':'));
+  const day = fc.constantFrom('28/Nov/2026', '15/Jan/2024', '31/Feb/2023', '01/jan/0099', '15/Foo/2024', '00/Mar/2024');
+  const zone = fc.constantFrom('', ' +0000', ' +0300', ' -0530', '\t+0100', ' +03', ' +03:00', '+0000', ' x', '\u00a0-0100');
+  const tail = fc.constantFrom('', ']', '] "GET /"', ':', 'x');
+  fc.assert(fc.property(fc.array(fc.tuple(day, clock, zone, tail, fc.constantFrom(undefined, '+02:00')), { minLength: 1, maxLength: 6 }), (items) => {
+    for (const [d, c, z, t, tz] of items) {
+      const text = `${d}:${c}${z}${t}`;
+      assert.equal(parseClfTime(text, tz), reference(text, tz), text);
+    }
+  }), { numRuns: 3000 });
+  for (const text of ['28/Nov/2026:00:00:01 +0000', '28/Nov/2026:0a:00:01', '28/Nov/2026:00-00:01', '28/Nov/2026:00:00-01', '28/Nov/2026:00:00', '28/Nov/2026:']) assert.equal(parseClfTime(text), reference(text), text);
+});
