@@ -24,18 +24,18 @@ export function redact(text: string): string {
  */
 export function redactSecrets(text: string): string {
   if (text.length === 0) return text;
-  // Each pass runs only when its trigger word is present (and, for the costly ones, when the
-  // text has the shape the pass needs).
-  const lower = text.toLowerCase();
+  // Each pass runs only when the text has the shape it needs. (These checks replace trigger words
+  // looked up in a lower-cased copy: each check implies its word, because no pass inserts one of
+  // the words next to a separator, so the outcome is the same without the copy.)
   let out = text;
-  if (lower.includes('private key')) {
+  if (text.includes('PRIVATE KEY-----')) {
     out = out.replace(PEM_PRIVATE_RE, (m: string, label: string, body: string) => body.startsWith('[private key ') ? m :
       `-----BEGIN ${label}-----[private key ${fingerprint(body)}]${m.includes(`-----END ${label}-----`) ? `-----END ${label}-----` : ''}`);
   }
   if (out.includes('eyJ')) out = replaceEach(out, JWT_RE, (m) => maskToken(m[0]));
-  if (lower.includes('://') && URL_PASSWORD_HINT_RE.test(out)) out = out.replace(URL_PASSWORD_RE, (_m, head: string, pw: string) => `${head}[password ${fingerprint(pw)}]@`);
+  if (text.includes('://') && URL_PASSWORD_HINT_RE.test(out)) out = out.replace(URL_PASSWORD_RE, (_m, head: string, pw: string) => `${head}[password ${fingerprint(pw)}]@`);
   if (out.includes('"') && JWK_PRIVATE_HINT_RE.test(out)) out = replaceEach(out, JWK_PRIVATE_RE, (m) => `${m[1]!}[private key ${fingerprint(m[2]!)}]"`);
-  if (lower.includes('authorization') && AUTH_HEADER_HINT_RE.test(out)) {
+  if (AUTH_HEADER_HINT_RE.test(out)) {
     out = replaceEach(out, AUTH_HEADER_RE, (m) => `${m[1]!}${m[2] ? m[2] + ' ' : ''}[${fingerprint(m[3]!)}]`);
   }
   if (out.includes('Bearer')) {
@@ -47,7 +47,7 @@ export function redactSecrets(text: string): string {
       return `Bearer [${fingerprint(token)}]`;
     });
   }
-  if (SECRET_KEY_HINT_RE.test(lower) && SECRET_PARAM_HINT_RE.test(out)) {
+  if (SECRET_PARAM_HINT_RE.test(out)) {
     out = replaceEach(out, SECRET_PARAM_RE, (m) => {
       const value = m[5]!;
       return value.startsWith('eyJ…') || value.startsWith('[') ? `${m[1]!}${m[2]!}${m[3]!}${m[4]!}${value}` :
@@ -55,7 +55,7 @@ export function redactSecrets(text: string): string {
     });
   }
   // Cookies last: earlier passes may already have masked values inside the header.
-  if (lower.includes('cookie') && COOKIE_HINT_RE.test(out)) out = out.replace(COOKIE_HEADER_RE, (_m, prefix: string, value: string) => prefix + maskCookies(value, /set-cookie/i.test(prefix)));
+  if (COOKIE_HINT_RE.test(out)) out = out.replace(COOKIE_HEADER_RE, (_m, prefix: string, value: string) => prefix + maskCookies(value, /set-cookie/i.test(prefix)));
   return out;
 }
 
@@ -153,8 +153,6 @@ const URL_PASSWORD_RE = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]+:)([^\s@/?#]+)@/gi;
 const COOKIE_HEADER_RE = /((?:^|[\s"'{,])(?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']+)/gi;
 const JWK_PRIVATE_RE = /("(?:d|p|q|dp|dq|qi|k)"\s*:\s*")([A-Za-z0-9_-]{16,})"/g;
 const BARE_BEARER_RE = /\bBearer\s+([A-Za-z0-9._~+/-]{12,}=*)/g;
-/** Every key SECRET_PARAM_RE knows contains one of these words (lower case). */
-const SECRET_KEY_HINT_RE = /code|secret|pass|pwd|token|key|assertion|otp/;
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 /** The lookahead skips values that are already masked, so redacting twice changes nothing. */
 const AUTH_HEADER_RE = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?!(?:(?:Bearer|Basic|Digest|DPoP|MAC)\s+)?\[)(?:(Bearer|Basic|Digest|DPoP|MAC)\s+)?([A-Za-z0-9._~+/=:-]{4,})/gi;
