@@ -48,9 +48,9 @@ test('Markdown: findings table, details with fix and spec, flows, probe steps, e
 });
 
 test('JSON: a finding serialised with its catalog part cached is byte-identical to JSON.stringify(reportFinding)', async () => {
-  const { reportFinding, reportFindingJson } = await import('../../../src/core/report/reportData');
-  const { FlowAnalysis } = await import('../../../src/core/engine/flowAnalysis');
-  const { generate } = await import('./flowGenerator');
+  const { reportFinding, reportFindingJson } = await import('../../../src/core/report/reportData.js');
+  const { FlowAnalysis } = await import('../../../src/core/engine/flowAnalysis.js');
+  const { generate } = await import('./flowGenerator.js');
   const a = new FlowAnalysis();
   for (const e of generate(7, 150)) a.add(e);
   a.setEnded(true);

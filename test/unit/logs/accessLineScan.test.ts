@@ -51,7 +51,7 @@ test('the scanner agrees with the regex near its limits and stays linear on host
 });
 
 test('parseClfTime with a remembered day gives exactly what the regex reading gives', async () => {
-  const { parseClfTime } = await import('../../../src/core/logs/timestamps');
+  const { parseClfTime } = await import('../../../src/core/logs/timestamps.js');
   const CLF_RE = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\s([+-]\d{4}))?/;
   const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
   // The reference: a fresh regex reading, with Date.UTC and the offset applied as timestamps.ts documents.
