@@ -27,6 +27,8 @@ const targets = [
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The scan's reader thread (src/cli/fileLines.ts readInWorker): small, so the thread starts fast.
   { ...common, entryPoints: ['src/cli/fileLinesWorker.ts'], outfile: 'dist/fileLinesWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The scan thread for big inputs (src/cli/scanCommand.ts scanInThread): the engine with a heap sized for it.
+  { ...common, entryPoints: ['src/cli/scanThread.ts'], outfile: 'dist/scanThread.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 
 /** The panel's icons: the codicon font and its stylesheet, served from dist/webview (CSP: cspSource). */

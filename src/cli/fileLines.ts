@@ -117,6 +117,8 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
     const credits = new Int32Array(new SharedArrayBuffer(8)); // [batches sent, batches consumed]
     const { onBoundary } = opts;
     const worker = new Worker(script, {
+      // The thread holds a read buffer and at most BATCHES_AHEAD batches: a small heap will do.
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 },
       workerData: {
         path,
         credits,
