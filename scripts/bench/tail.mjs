@@ -3,7 +3,8 @@
 //     engine.push), p50/p99; baseline in the same run: GNU `tail -F` read through a pipe.
 //  2. The same over SSH to 127.0.0.1 (a test sshd is started with its own keys, as in
 //     test/peers/ssh), with the server-side filter on; baseline: plain `ssh host tail -F`.
-//  3. A burst of 100 000 lines: file → FileTail → engine; baseline: the same bytes through
+//  3. A burst of 100 000 lines: file → FileTail → engine, three runs with fresh engines, median
+//     (BENCH_BURST_RUNS); baseline: the same bytes through
 //     the LineSplitter alone (no engine).
 //  4. Soak: BENCH_SOAK seconds (default 30) at BENCH_SOAK_RATE lines/s (default 200) through
 //     FileTail → engine, RSS and heap (after GC) at start and end. BENCH_SOAK=1800 is the
@@ -167,27 +168,37 @@ export { startSshd, sshdAvailable } from './test/peers/ssh/testSshd';`, '.bench/
       const file = join(dir, 'burst.log');
       const text = Array.from({ length: BURST }, (_, i) => logLine(i + 1)).join('\n') + '\n';
       writeFileSync(file, text);
+      // Three runs, each with a fresh engine: one run swings with when V8 happens to optimise the
+      // parser, so the figure is the median (all three are printed).
+      const RUNS = Number(process.env.BENCH_BURST_RUNS ?? 3);
+      const runs = [];
       let count = 0;
-      const eng = engine.make();
-      let done;
-      const finished = new Promise((r) => (done = r));
-      const t0 = performance.now();
-      const tail = new FileTail({ path: file, initialLines: BURST, sink: { push: (l) => { eng.push(l); if (++count === BURST) done(); } } });
-      // A slow engine must not hold the whole bench: give up after BENCH_BURST_LIMIT_MS and extrapolate.
-      const limitMs = Number(process.env.BENCH_BURST_LIMIT_MS ?? 15_000);
-      let stoppedAt = 0;
-      const limit = setTimeout(() => {
-        stoppedAt = count;
-        void tail.stop();
-        done();
-      }, limitMs);
-      await tail.start();
-      await finished;
-      clearTimeout(limit);
-      const burstMs = performance.now() - t0;
-      await tail.stop();
-      if (stoppedAt) count = stoppedAt;
-      const partial = count < BURST ? ` – STOPPED after ${count} lines; at that rate ${BURST} lines would take ~${ms((burstMs * BURST) / Math.max(1, count))}` : '';
+      let partial = '';
+      for (let run = 0; run < RUNS; run++) {
+        count = 0;
+        const eng = engine.make();
+        let done;
+        const finished = new Promise((r) => (done = r));
+        const t0 = performance.now();
+        const tail = new FileTail({ path: file, initialLines: BURST, sink: { push: (l) => { eng.push(l); if (++count === BURST) done(); } } });
+        // A slow engine must not hold the whole bench: give up after BENCH_BURST_LIMIT_MS and extrapolate.
+        const limitMs = Number(process.env.BENCH_BURST_LIMIT_MS ?? 15_000);
+        let stoppedAt = 0;
+        const limit = setTimeout(() => {
+          stoppedAt = count;
+          void tail.stop();
+          done();
+        }, limitMs);
+        await tail.start();
+        await finished;
+        clearTimeout(limit);
+        const runMs = performance.now() - t0;
+        await tail.stop();
+        if (stoppedAt) count = stoppedAt;
+        runs.push(count < BURST ? (runMs * BURST) / Math.max(1, count) : runMs);
+        if (count < BURST) partial = ` – a run STOPPED after ${count} lines; at that rate ${BURST} lines would take ~${ms((runMs * BURST) / Math.max(1, count))}`;
+      }
+      const burstMs = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)];
       // The tail alone (no engine), to show where the time goes.
       let c2 = 0;
       let done2;
@@ -204,8 +215,8 @@ export { startSshd, sshdAvailable } from './test/peers/ssh/testSshd';`, '.bench/
       const buf = Buffer.from(text);
       for (let i = 0; i < buf.length; i += 65536) sp.write(buf.subarray(i, i + 65536));
       const splitMs = performance.now() - t1;
-      console.log(`burst ${BURST} lines (${(buf.length / 1048576).toFixed(1)} MB) file → FileTail → engine: ${ms(burstMs)}${partial}  (FileTail alone ${ms(tailOnlyMs)})   | baseline LineSplitter alone: ${ms(splitMs)} (${n2} lines)`);
-      results.push(['burst < 2 s', burstMs < 2000 && count === BURST]);
+      console.log(`burst ${BURST} lines (${(buf.length / 1048576).toFixed(1)} MB) file → FileTail → engine: ${ms(burstMs)} median of ${runs.length} (${runs.map((x) => x.toFixed(0)).join(' / ')} ms)${partial}  (FileTail alone ${ms(tailOnlyMs)})   | baseline LineSplitter alone: ${ms(splitMs)} (${n2} lines)`);
+      results.push(['burst < 2 s (median)', burstMs < 2000 && partial === '']);
     }
 
     // 4. soak
