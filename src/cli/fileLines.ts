@@ -92,7 +92,7 @@ export async function readFileLines(path: string, onLine: (line: SourceLine) => 
     const st = statSync(path);
     if (!st.isDirectory() && (thread === true || st.size >= THREAD_MIN_BYTES) && existsSync(script)) return readInWorker(script, path, onLine, opts);
   }
-  return readFileLinesHere(path, onLine, opts);
+  return readLinesSync(path, onLine, opts);
 }
 
 /** One batch of lines from the worker: texts, and per line its number and flags. */
@@ -106,7 +106,7 @@ export interface LineBatch {
 export const BATCHES_AHEAD = 4;
 
 /**
- * The worker mode: fileLinesWorker.ts reads and gates the file (readFileLinesHere there) and
+ * The worker mode: fileLinesWorker.ts reads and gates the file (readLinesSync there) and
  * sends lines in batches; this thread hands them on in order. Credits in a SharedArrayBuffer
  * keep the worker at most {@link BATCHES_AHEAD} batches ahead.
  */
@@ -191,11 +191,6 @@ function headEnd(path: string): number {
   }
 }
 
-/** Reads and gates the file in this thread (the worker runs this too). */
-export async function readFileLinesHere(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}, range: ByteRange = {}): Promise<FileLineStats> {
-  return readLinesSync(path, onLine, opts, range);
-}
-
 /** Part of a file, for splitting the work between this thread and the reader thread. */
 export interface ByteRange {
   /** First byte to read: a line start (default 0). Line numbers then count from there. */
@@ -206,7 +201,8 @@ export interface ByteRange {
   tail?: { boundary: boolean };
 }
 
-function readLinesSync(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions, range: ByteRange): FileLineStats {
+/** Reads and gates the file in this thread (the reader thread runs this too). */
+export function readLinesSync(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions, range: ByteRange = {}): FileLineStats {
   const candidatesOnly = opts.candidatesOnly ?? true;
   const sampleLines = Math.max(0, opts.sampleLines ?? 64);
   const gate = opts.gate ?? 'auto';

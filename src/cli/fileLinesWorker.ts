@@ -1,11 +1,11 @@
 /**
  * The reader thread of `oauth-diagnose scan` (see readInWorker in fileLines.ts): reads and gates
- * one file with readFileLinesHere and posts its candidate lines in batches, while the main thread
+ * one file with readLinesSync and posts its candidate lines in batches, while the main thread
  * parses and diagnoses the previous ones. Waits when the main thread is BATCHES_AHEAD behind.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FileLineOptions, FileLineStats, LineBatch } from './fileLines';
-import { BATCHES_AHEAD, readFileLinesHere } from './fileLines';
+import { BATCHES_AHEAD, readLinesSync } from './fileLines';
 
 interface Job {
   path: string;
@@ -19,7 +19,7 @@ interface Job {
 const BATCH_LINES = 4096;
 const BATCH_CHARS = 1024 * 1024;
 
-async function run(job: Job, port: NonNullable<typeof parentPort>): Promise<void> {
+function run(job: Job, port: NonNullable<typeof parentPort>): void {
   const { credits } = job;
   let texts: string[] = [];
   let meta: number[] = [];
@@ -38,7 +38,7 @@ async function run(job: Job, port: NonNullable<typeof parentPort>): Promise<void
     for (let done = Atomics.load(credits, 1); sent - done > BATCHES_AHEAD; done = Atomics.load(credits, 1)) Atomics.wait(credits, 1, done, 1000);
   };
   const { boundaries, ...opts } = job.opts;
-  const stats: FileLineStats = await readFileLinesHere(job.path, (line) => {
+  const stats: FileLineStats = readLinesSync(job.path, (line) => {
     texts.push(line.text);
     meta.push(line.line, (line.truncated ? 1 : 0) | (boundary ? 2 : 0) | (line.candidate ? 4 : 0));
     boundary = false;
@@ -51,5 +51,9 @@ async function run(job: Job, port: NonNullable<typeof parentPort>): Promise<void
 
 if (parentPort) {
   const port = parentPort;
-  run(workerData as Job, port).catch((e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) }));
+  try {
+    run(workerData as Job, port);
+  } catch (e) {
+    port.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  }
 }

@@ -9,7 +9,7 @@ import type { Finding, OAuthEvent, Stage } from '../model';
 import type { TrackedEvent } from '../flows/eventFacts';
 import { STAGE_INDEX, isFailure, isNonCodeGrant, isSuccess, isTransientStatus, stripQuery } from '../flows/eventFacts';
 import { compareRedirectUris } from '../checks/redirectUri';
-import { redactMemo as redact } from './memoRedact';
+import { redactMemo as redact } from '../redact/redactMemo';
 import { FindingCollector } from './findingCollector';
 import type { TextCause } from './errorText';
 import { failureText, isLeagueGeneric, offendingScopes, specificGrantCause, textCause } from './errorText';

@@ -5,7 +5,7 @@
  */
 import type { Finding, Flow, Stage, StageStatus } from '../model';
 import { catalogEntry } from '../catalog/catalog';
-import { redactMemo as redact } from '../findings/memoRedact';
+import { redactMemo as redact } from '../redact/redactMemo';
 
 /** A finding as printed: the contract of `scan --json` (`fix` = the numbered steps). */
 export interface ReportFinding {

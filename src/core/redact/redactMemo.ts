@@ -4,7 +4,7 @@
  * function of its input, so a remembered answer is the answer. Bounded: the memory is dropped
  * when it fills, and long strings (details, messages) are not remembered at all.
  */
-import { redact } from '../redact/redact';
+import { redact } from './redact';
 
 const MAX_ENTRIES = 512;
 const MAX_CHARS = 256;
