@@ -66,7 +66,8 @@ export class FlowAnalysis {
     if (!stage) return false;
     if (ev.message.length > MAX_STORED_MESSAGE) ev.message = ev.message.slice(0, MAX_STORED_MESSAGE - 1) + '…';
     if (ev.time !== undefined && ev.time > this.logClock) this.logClock = ev.time;
-    const te: TrackedEvent = { ev, facts: eventFacts(ev), seq: this.seq++, stage };
+    // Every field up front: one shape for all, fields in-object (see FlowCorrelator.create).
+    const te: TrackedEvent = { ev, facts: eventFacts(ev), seq: this.seq++, stage, sameRequestAs: undefined, requestKey: undefined, flow: undefined };
     this.correlator.add(te);
     this.events++;
     return true;

@@ -7,6 +7,8 @@
  */
 import type { TrackedEvent } from './eventFacts';
 import { STAGE_INDEX, isFailure, isNonCodeGrant, isSuccess, isTransientStatus, stripQuery } from './eventFacts';
+import type { SmallSet } from './smallSet';
+import { addToSmallSet, smallSetHas } from './smallSet';
 
 export interface CorrelatorOptions {
   /** How long a flow stays joinable by client id / IP / keys after its last event. Default 10 min. */
@@ -31,17 +33,17 @@ export interface FlowState {
   tokenIssued: boolean;
   /** An API call with a bearer token has joined (later calls join by that token's fingerprint). */
   apiToken: boolean;
-  /** The sets below are created on first use (most flows hold one or two events): never empty once made, except keys. */
-  states?: Set<string>;
-  codes?: Set<string>;
-  ips?: Set<string>;
+  /** The sets below are created on first use (most flows hold one or two events): never empty once made. */
+  states?: SmallSet;
+  codes?: SmallSet;
+  ips?: SmallSet;
   /**
    * Index entries that pointed at this flow when set (so a merge or drop visits only these):
-   * `keyMaps[i].get(keyValues[i])`. An entry later taken by another flow stays listed; users
-   * check that it still points here.
+   * `keys[i]` is an index and `keys[i + 1]` the value it held. An entry later taken by another
+   * flow stays listed; users check that it still points here. One array of pairs, kept at its
+   * exact size while small (see addKey): most flows hold two or three keys.
    */
-  keyMaps?: KeyIndex[];
-  keyValues?: string[];
+  keys?: (KeyIndex | string)[];
   dropped: boolean;
   /** The authorize event with the highest seq (the last one in `events`), for `compatible`. */
   lastAuthorize?: TrackedEvent;
@@ -167,7 +169,7 @@ export class FlowCorrelator {
     // A callback whose state matches no login: the browser's open login (same IP) it answers,
     // so the detectors can show the two states side by side (state_mismatch).
     if (!flow && te.stage === 'callback' && ev.state && ev.ip) {
-      const waiting = (this.byIp.get(ev.ip) ?? []).filter((f) => !f.dropped && f.furthest < STAGE_INDEX.callback && f.states !== undefined && !f.states.has(ev.state!) && this.withinWindow(f, t));
+      const waiting = (this.byIp.get(ev.ip) ?? []).filter((f) => !f.dropped && f.furthest < STAGE_INDEX.callback && f.states !== undefined && !smallSetHas(f.states, ev.state!) && this.withinWindow(f, t));
       if (waiting.length) flow = waiting[waiting.length - 1];
     }
 
@@ -205,8 +207,8 @@ export class FlowCorrelator {
   }
 
   private canMerge(a: FlowState, b: FlowState): boolean {
-    if (a.states && b.states) for (const s of b.states) if (!a.states.has(s)) return false;
-    if (a.codes && b.codes) for (const c of b.codes) if (!a.codes.has(c)) return false;
+    if (a.states && b.states) for (const s of b.states) if (!smallSetHas(a.states, s)) return false;
+    if (a.codes && b.codes) for (const c of b.codes) if (!smallSetHas(a.codes, c)) return false;
     return true;
   }
 
@@ -225,7 +227,7 @@ export class FlowCorrelator {
       const f = list[i]!;
       if (f.dropped || !this.withinWindow(f, te.ev.time)) continue;
       if (!compatible(f, te, false)) continue;
-      const score = (ip && f.ips?.has(ip) ? 2 : 0) + (f.furthest < si ? 1 : 0);
+      const score = (ip && f.ips !== undefined && smallSetHas(f.ips, ip) ? 2 : 0) + (f.furthest < si ? 1 : 0);
       if (score > bestScore) {
         best = f;
         bestScore = score;
@@ -262,18 +264,32 @@ export class FlowCorrelator {
   }
 
   private create(): FlowState {
+    // Every field from the start: flows then share one shape and hold all fields in the object
+    // itself (fields added later go to a separate, growing property array).
     const f: FlowState = {
       id: `flow-${this.nextId++}`,
       events: [],
+      clientId: undefined,
+      firstTime: undefined,
+      lastTime: undefined,
       version: 0,
       furthest: -1,
       tokenIssued: false,
       apiToken: false,
+      states: undefined,
+      codes: undefined,
+      ips: undefined,
+      keys: undefined,
       dropped: false,
+      lastAuthorize: undefined,
       callbacks: 0,
       failedCallbacks: 0,
+      soleGrantType: undefined,
       mixedGrantTypes: false,
       refusedExchange: false,
+      refusedExchangeAt: undefined,
+      prevLive: undefined,
+      nextLive: undefined,
     };
     this.link(f);
     return f;
@@ -281,7 +297,10 @@ export class FlowCorrelator {
 
   private attach(flow: FlowState, te: TrackedEvent, maps: KeyIndex[], values: string[]): void {
     const ev = te.ev;
-    flow.events.push(te);
+    // Exact-size copies while short (most flows end with two or three events; `push` would
+    // reserve 17 slots in each of tens of thousands of live flows), in place once longer.
+    if (flow.events.length < 8) flow.events = flow.events.concat(te);
+    else flow.events.push(te);
     flow.version++;
     this.eventCount++;
     const t = ev.time;
@@ -305,8 +324,8 @@ export class FlowCorrelator {
       flow.refusedExchange = true;
       if (t !== undefined && (flow.refusedExchangeAt === undefined || t > flow.refusedExchangeAt)) flow.refusedExchangeAt = t;
     }
-    if (ev.state) (flow.states ??= new Set()).add(ev.state);
-    if (ev.code) (flow.codes ??= new Set()).add(ev.code.fingerprint);
+    if (ev.state) flow.states = addToSmallSet(flow.states, ev.state);
+    if (ev.code) flow.codes = addToSmallSet(flow.codes, ev.code.fingerprint);
     const client = ev.clientId?.trim();
     if (client && !flow.clientId) flow.clientId = client;
     for (let i = 0; i < maps.length; i++) {
@@ -314,12 +333,11 @@ export class FlowCorrelator {
       const value = values[i]!;
       if (map.get(value) === flow) continue;
       map.set(value, flow);
-      (flow.keyMaps ??= []).push(map);
-      (flow.keyValues ??= []).push(value);
+      addKey(flow, map, value);
     }
     if (client) pushRecent(this.byClient, client, flow);
     if (ev.ip) {
-      (flow.ips ??= new Set()).add(ev.ip);
+      flow.ips = addToSmallSet(flow.ips, ev.ip);
       pushRecent(this.byIp, ev.ip, flow);
     }
     te.flow = flow;
@@ -366,17 +384,16 @@ export class FlowCorrelator {
     keep.failedCallbacks += gone.failedCallbacks;
     keep.refusedExchange ||= gone.refusedExchange;
     if (gone.refusedExchangeAt !== undefined && (keep.refusedExchangeAt === undefined || gone.refusedExchangeAt > keep.refusedExchangeAt)) keep.refusedExchangeAt = gone.refusedExchangeAt;
-    if (gone.states) for (const st of gone.states) (keep.states ??= new Set()).add(st);
-    if (gone.codes) for (const c of gone.codes) (keep.codes ??= new Set()).add(c);
-    if (gone.ips) for (const ip of gone.ips) (keep.ips ??= new Set()).add(ip);
-    if (gone.keyMaps && gone.keyValues) {
-      for (let i = 0; i < gone.keyMaps.length; i++) {
-        const map = gone.keyMaps[i]!;
-        const value = gone.keyValues[i]!;
+    if (gone.states) for (const st of gone.states) keep.states = addToSmallSet(keep.states, st);
+    if (gone.codes) for (const c of gone.codes) keep.codes = addToSmallSet(keep.codes, c);
+    if (gone.ips) for (const ip of gone.ips) keep.ips = addToSmallSet(keep.ips, ip);
+    if (gone.keys) {
+      for (let i = 0; i < gone.keys.length; i += 2) {
+        const map = gone.keys[i] as KeyIndex;
+        const value = gone.keys[i + 1] as string;
         if (map.get(value) !== gone) continue;
         map.set(value, keep);
-        (keep.keyMaps ??= []).push(map);
-        (keep.keyValues ??= []).push(value);
+        addKey(keep, map, value);
       }
     }
     for (const map of [this.byClient, this.byIp]) {
@@ -461,10 +478,10 @@ export class FlowCorrelator {
     flow.dropped = true;
     this.unlink(flow);
     this.eventCount -= flow.events.length;
-    if (flow.keyMaps && flow.keyValues) {
-      for (let i = 0; i < flow.keyMaps.length; i++) {
-        const map = flow.keyMaps[i]!;
-        const value = flow.keyValues[i]!;
+    if (flow.keys) {
+      for (let i = 0; i < flow.keys.length; i += 2) {
+        const map = flow.keys[i] as KeyIndex;
+        const value = flow.keys[i + 1] as string;
         if (map.get(value) === flow) map.delete(value);
       }
     }
@@ -514,6 +531,18 @@ function pushRecent(map: Map<string, FlowState[]>, key: string, flow: FlowState)
 /** One kind of hard key: raw value → the flow it names. */
 type KeyIndex = Map<string, FlowState>;
 
+/**
+ * Lists an index entry on its flow. While the list is short it is copied at its exact size
+ * (`push` on a small array reserves 17 slots, and tens of thousands of flows are alive at once);
+ * a flow that collects many keys (a request id per line) grows it in place.
+ */
+function addKey(flow: FlowState, map: KeyIndex, value: string): void {
+  const keys = flow.keys;
+  if (keys === undefined) flow.keys = [map, value];
+  else if (keys.length < 16) flow.keys = keys.concat(map, value);
+  else keys.push(map, value);
+}
+
 /** A token-endpoint line that refused an authorization-code exchange for good (not a 5xx/429 to retry). */
 function refusedCodeExchange(te: TrackedEvent): boolean {
   if (te.stage !== 'token' && te.stage !== 'token_issued') return false;
@@ -529,8 +558,8 @@ function refusedCodeExchange(te: TrackedEvent): boolean {
  */
 function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMoment = false): boolean {
   const ev = te.ev;
-  if (ev.state && flow.states && !flow.states.has(ev.state)) return false;
-  if (ev.code && flow.codes && !flow.codes.has(ev.code.fingerprint)) return false;
+  if (ev.state && flow.states && !smallSetHas(flow.states, ev.state)) return false;
+  if (ev.code && flow.codes && !smallSetHas(flow.codes, ev.code.fingerprint)) return false;
   if (sameMoment && te.stage !== 'authorize') return true;
   const client = ev.clientId?.trim();
   if (!byKey && client && flow.clientId && client !== flow.clientId) return false;
