@@ -16,11 +16,24 @@ const MONTHS_TITLE: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, M
 
 /** Reads `2024-01-15 10:23:45`, `2024-01-15T10:23:45.123+03:00`, `2024-01-15 10:23:45,123` … */
 export function parseIsoTime(text: string, timeZone?: TimeZoneSpec): number | undefined {
+  // Consecutive lines of a log mostly share their second: the same text read the same way gives
+  // the same time (a 19-character compare instead of a regex and a date build per line).
+  if (text === lastIsoText && timeZone === lastIsoZone) return lastIsoTime;
   const m = ISO_RE.exec(text);
-  if (!m) return undefined;
-  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-  return build(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms, m[8] ?? timeZone);
+  const ms = m && m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  const time = m ? build(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms, m[8] ?? timeZone) : undefined;
+  if (text.length <= 64) {
+    lastIsoText = text;
+    lastIsoZone = timeZone;
+    lastIsoTime = time;
+  }
+  return time;
 }
+
+/** The last short text {@link parseIsoTime} read, the zone it was read with, and the result. */
+let lastIsoText: string | undefined;
+let lastIsoZone: TimeZoneSpec;
+let lastIsoTime: number | undefined;
 
 /** Reads the common-log-format time `15/Jan/2024:10:23:45 +0300` (without the brackets). */
 export function parseClfTime(text: string, timeZone?: TimeZoneSpec): number | undefined {

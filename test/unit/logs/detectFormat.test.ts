@@ -96,3 +96,16 @@ test('container and syslog prefixes are stripped: docker compose, kubectl --pref
   // A generic line that merely looks like a prefix is left alone.
   assert.equal(one('oauth | token refresh ok client_id=abc')?.clientId, 'abc');
 });
+
+test('parseIsoTime remembers the last text it read only for the same zone', () => {
+  const t = '2024-07-15 10:23:45';
+  const utc = Date.UTC(2024, 6, 15, 10, 23, 45);
+  assert.equal(parseIsoTime(t), utc);
+  assert.equal(parseIsoTime(t, 'Europe/Berlin'), utc - 2 * 3_600_000);
+  assert.equal(parseIsoTime(t, '+05:30'), utc - 5.5 * 3_600_000);
+  assert.equal(parseIsoTime(t), utc);
+  assert.equal(parseIsoTime('2024-07-15 10:23:46'), utc + 1000);
+  assert.equal(parseIsoTime('2024-13-15 10:23:46'), undefined);
+  assert.equal(parseIsoTime('2024-13-15 10:23:46'), undefined);
+  assert.equal(parseIsoTime(t + 'Z', 'Europe/Berlin'), utc);
+});
