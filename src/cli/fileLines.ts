@@ -19,6 +19,7 @@ import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SourceLine } from '../core/lines';
+import type { ParsedLines } from '../core/engine/parsedLines';
 import { MAX_LINE_CHARS } from '../core/lines';
 import { candidateScanner, isCandidateLine } from '../core/logs/candidateFilter';
 import type { CandidateScanner } from './candidateScan';
@@ -33,6 +34,8 @@ export interface FileLineStats {
   notText: number;
   /** Lines cut at MAX_LINE_CHARS. */
   truncated: number;
+  /** Of them, the ones handed on (to the sink, or parsed in the reader thread). */
+  cutEmitted: number;
   bytes: number;
 }
 
@@ -71,6 +74,13 @@ export interface FileLineOptions {
    * not glue the next line onto an entry that already ended.
    */
   onBoundary?: () => void;
+  /**
+   * Parse in the reader thread: when the file is read there, it also runs the engine's line half
+   * (LineParseStage, from a fresh parser state, with every entry boundary) and this gets the
+   * parsed batches instead of lines – `onLine` and `onBoundary` are not called. When the file is
+   * read in this thread, lines go to `onLine` as usual.
+   */
+  onParsed?: (batch: ParsedLines) => void;
 }
 
 const NL = 10;
@@ -107,27 +117,31 @@ export const BATCHES_AHEAD = 4;
 
 /**
  * The worker mode: fileLinesWorker.ts reads and gates the file (readLinesSync there) and
- * sends lines in batches; this thread hands them on in order. Credits in a SharedArrayBuffer
- * keep the worker at most {@link BATCHES_AHEAD} batches ahead.
+ * sends lines in batches, or parses them too and sends events (`onParsed`); this thread hands
+ * them on in order. Credits in a SharedArrayBuffer keep the worker at most
+ * {@link BATCHES_AHEAD} batches ahead.
  */
 function readInWorker(script: string, path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions): Promise<FileLineStats> {
-  // While the thread starts (tens of milliseconds), this one reads the head of the file itself.
-  const split = headEnd(path);
+  const { onBoundary, onParsed } = opts;
+  // While the thread starts (tens of milliseconds), this one reads the head of the file itself –
+  // unless the thread parses: a parser's state (format, a pending entry) cannot move across.
+  const split = onParsed ? 0 : headEnd(path);
   return new Promise((resolve, reject) => {
     const credits = new Int32Array(new SharedArrayBuffer(8)); // [batches sent, batches consumed]
-    const { onBoundary } = opts;
     const worker = new Worker(script, {
-      // The thread holds a read buffer and at most BATCHES_AHEAD batches: a small heap will do.
-      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 },
+      // The thread holds a read buffer, at most BATCHES_AHEAD batches and, when it parses, the
+      // parser's per-source state and bounded memos: a small heap will do.
+      resourceLimits: onParsed ? PARSING_HEAP : READING_HEAP,
       workerData: {
         path,
         credits,
         from: split,
+        parse: onParsed !== undefined,
         opts: { candidatesOnly: true, sampleLines: split > 0 ? 0 : opts.sampleLines, chunkBytes: opts.chunkBytes, growthAllowance: opts.growthAllowance, gate: opts.gate, boundaries: onBoundary !== undefined },
       },
     });
     const tail = { boundary: false };
-    let head: FileLineStats = { lines: 0, emitted: 0, notText: 0, truncated: 0, bytes: 0 };
+    let head: FileLineStats = { lines: 0, emitted: 0, notText: 0, truncated: 0, cutEmitted: 0, bytes: 0 };
     try {
       if (split > 0) head = readLinesSync(path, onLine, { ...opts, thread: false }, { until: split, tail });
     } catch (e) {
@@ -143,10 +157,14 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
       void worker.terminate();
       reject(e instanceof Error ? e : new Error(String(e)));
     };
-    worker.on('message', (m: { batch?: LineBatch; done?: FileLineStats; error?: string }) => {
+    worker.on('message', (m: { batch?: LineBatch; parsed?: ParsedLines; done?: FileLineStats; error?: string }) => {
       if (settled) return;
       try {
-        if (m.batch) {
+        if (m.parsed) {
+          onParsed?.(m.parsed);
+          Atomics.add(credits, 1, 1);
+          Atomics.notify(credits, 1);
+        } else if (m.batch) {
           const { texts, meta } = m.batch;
           for (let i = 0; i < texts.length; i++) {
             const flags = meta[2 * i + 1]!;
@@ -162,7 +180,7 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
         } else if (m.done) {
           settled = true;
           const d = m.done;
-          resolve({ lines: head.lines + d.lines, emitted: head.emitted + d.emitted, notText: head.notText + d.notText, truncated: head.truncated + d.truncated, bytes: head.bytes + d.bytes });
+          resolve({ lines: head.lines + d.lines, emitted: head.emitted + d.emitted, notText: head.notText + d.notText, truncated: head.truncated + d.truncated, cutEmitted: head.cutEmitted + d.cutEmitted, bytes: head.bytes + d.bytes });
         } else if (m.error !== undefined) {
           fail(new Error(m.error));
         }
@@ -174,6 +192,10 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
     worker.on('exit', (code) => fail(new Error(`the reader thread stopped (exit code ${code}) before the end of ${path}`)));
   });
 }
+
+/** The reader thread's heap when it only reads and gates, and when it parses too. */
+const READING_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 };
+const PARSING_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 };
 
 /** Bytes of a big file read by the calling thread while the reader thread starts. */
 const HEAD_BYTES = 4 * 1024 * 1024;
@@ -221,7 +243,7 @@ export function readLinesSync(path: string, onLine: (line: SourceLine) => void, 
     if (candidatesOnly && gate !== 'regex') simd = loadCandidateScanner(chunk + cap + 1, gate === 'auto' ? undefined : gate);
     if (simd === undefined) chunk = Math.max(16 * 1024, opts.chunkBytes ?? 120 * 1024);
     const buf = simd?.input ?? Buffer.allocUnsafe(chunk + cap + 1);
-    const stats: FileLineStats = { lines: 0, emitted: 0, notText: 0, truncated: 0, bytes: 0 };
+    const stats: FileLineStats = { lines: 0, emitted: 0, notText: 0, truncated: 0, cutEmitted: 0, bytes: 0 };
     const scanner = candidateScanner();
     let carry = 0; // bytes of an unfinished line at buf[0..carry)
     let skipping = false; // inside an over-long line whose head was already handled
@@ -257,6 +279,7 @@ export function readLinesSync(path: string, onLine: (line: SourceLine) => void, 
         onBoundary?.();
       }
       stats.emitted++;
+      if (truncated) stats.cutEmitted++;
       const line: SourceLine = truncated ? { source: path, line: lineNo, text, truncated: true } : { source: path, line: lineNo, text };
       if (gated) line.candidate = true;
       onLine(line);

@@ -1,11 +1,14 @@
 /**
  * The reader thread of `oauth-diagnose scan` (see readInWorker in fileLines.ts): reads and gates
- * one file with readLinesSync and posts its candidate lines in batches, while the main thread
- * parses and diagnoses the previous ones. Waits when the main thread is BATCHES_AHEAD behind.
+ * one file with readLinesSync and posts, in batches, either its candidate lines or – when the
+ * consumer asked for parsed lines – the events the engine's line half (LineParseStage) makes of
+ * them, while the consumer diagnoses the previous batches. Waits when the consumer is
+ * BATCHES_AHEAD behind.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FileLineOptions, FileLineStats, LineBatch } from './fileLines';
 import { BATCHES_AHEAD, readLinesSync } from './fileLines';
+import { LineParseStage } from '../core/engine/parsedLines';
 
 interface Job {
   path: string;
@@ -13,13 +16,54 @@ interface Job {
   /** Where to start: a line start; the caller reads the bytes before it and numbers our lines on. */
   from: number;
   opts: Pick<FileLineOptions, 'candidatesOnly' | 'sampleLines' | 'chunkBytes' | 'growthAllowance' | 'gate'> & { boundaries: boolean };
+  /** Parse here and post events (the whole file is read here: from is 0). */
+  parse: boolean;
 }
 
 /** Lines per batch, and characters: large enough to amortise a message, small enough to start early. */
 const BATCH_LINES = 4096;
 const BATCH_CHARS = 1024 * 1024;
 
+/**
+ * Parsed lines per batch, and events: a batch costs the parser tens of milliseconds, so the
+ * consumer starts early and the last batch leaves it little to do after the read ends.
+ */
+const PARSED_BATCH_LINES = 512;
+const PARSED_BATCH_EVENTS = 256;
+
+/** Waits while the consumer is too far behind (it adds to credits[1] after each batch). */
+function waitForCredit(credits: Int32Array, sent: number): void {
+  for (let done = Atomics.load(credits, 1); sent - done > BATCHES_AHEAD; done = Atomics.load(credits, 1)) Atomics.wait(credits, 1, done, 1000);
+}
+
+/** Parse mode: the events of the file's lines, in batches of ParsedLines. */
+function runParsed(job: Job, port: NonNullable<typeof parentPort>): void {
+  const stage = new LineParseStage(job.path);
+  let sent = 0;
+  let lines = 0;
+  const flush = (): void => {
+    if (lines === 0 && stage.pendingEvents === 0) return;
+    port.postMessage({ parsed: stage.take() });
+    sent++;
+    lines = 0;
+    waitForCredit(job.credits, sent);
+  };
+  // Entry boundaries always reach the stage, as scanFiles hands them to DiagnosisEngine.boundary.
+  const { boundaries: _, ...opts } = job.opts;
+  const stats: FileLineStats = readLinesSync(job.path, (line) => {
+    stage.push(line);
+    if (++lines >= PARSED_BATCH_LINES || stage.pendingEvents >= PARSED_BATCH_EVENTS) flush();
+  }, { ...opts, thread: false, onBoundary: () => stage.boundary() });
+  stage.end();
+  flush();
+  port.postMessage({ done: stats });
+}
+
 function run(job: Job, port: NonNullable<typeof parentPort>): void {
+  if (job.parse) {
+    runParsed(job, port);
+    return;
+  }
   const { credits } = job;
   let texts: string[] = [];
   let meta: number[] = [];
@@ -34,8 +78,7 @@ function run(job: Job, port: NonNullable<typeof parentPort>): void {
     texts = [];
     meta = [];
     chars = 0;
-    // Wait while the consumer is too far behind (it adds to credits[1] after each batch).
-    for (let done = Atomics.load(credits, 1); sent - done > BATCHES_AHEAD; done = Atomics.load(credits, 1)) Atomics.wait(credits, 1, done, 1000);
+    waitForCredit(credits, sent);
   };
   const { boundaries, ...opts } = job.opts;
   const stats: FileLineStats = readLinesSync(job.path, (line) => {

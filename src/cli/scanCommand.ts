@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { readFileLines } from './fileLines';
+import type { ParsedLines } from '../core/engine/diagnosisEngine';
 import { DiagnosisEngine } from '../core/engine/diagnosisEngine';
 import { renderTextReport } from '../core/report/textReport';
 import { writeJsonReport } from '../core/report/jsonReport';
@@ -132,11 +133,16 @@ const SCAN_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 12 };
 
 /**
  * OAUTH_DIAGNOSE_THREADS=0 scans on the main thread only (and reads without the reader thread);
- * OAUTH_DIAGNOSE_SCAN_HEAP_MB sets the scan thread's old-generation limit (tests use a tiny one
- * to check the fallback).
+ * OAUTH_DIAGNOSE_THREADS=always uses the scan thread and the reader thread whatever the input size
+ * (tests compare the two paths on small logs); OAUTH_DIAGNOSE_SCAN_HEAP_MB sets the scan thread's
+ * old-generation limit (tests use a tiny one to check the fallback).
  */
 function threadsAllowed(): boolean {
   return process.env.OAUTH_DIAGNOSE_THREADS !== '0';
+}
+
+function threadsForced(): boolean {
+  return process.env.OAUTH_DIAGNOSE_THREADS === 'always';
 }
 
 /** The scan subcommand; resolves to the exit code. */
@@ -155,7 +161,7 @@ export async function runScan(args: string[], out: (s: string) => void, err: (s:
   }
   const thread = join(__dirname, 'scanThread.js');
   const debug = process.env.OAUTH_DIAGNOSE_DEBUG ? err : undefined;
-  if (total >= THREAD_MIN_BYTES && threadsAllowed() && existsSync(thread)) {
+  if ((total >= THREAD_MIN_BYTES || threadsForced()) && threadsAllowed() && existsSync(thread)) {
     debug?.('oauth-diagnose scan: scanning in a thread\n');
     const code = await scanInThread(thread, parsed, out, err);
     if (code !== undefined) return code;
@@ -207,14 +213,22 @@ export async function scanFiles(parsed: ScanArgs, out: (s: string) => void, err:
   // events peak at ~230 MB RSS, 4 000 well below 150). Flows idle for minutes are long finished
   // in a file read front to back, so only they are dropped; their findings are kept.
   const engine = new DiagnosisEngine({ codeTtlSeconds: parsed.codeTtlSeconds, since: parsed.since, maxEvents: parsed.maxEvents ?? 4_000 });
+  const debug = process.env.OAUTH_DIAGNOSE_DEBUG ? err : undefined;
   for (const file of parsed.files) {
     try {
-      let cutAndPushed = 0;
-      const stats = await readFileLines(file, (line) => {
-        if (line.truncated) cutAndPushed++;
-        engine.push(line);
-      }, { onBoundary: () => engine.boundary(file), thread: threadsAllowed() ? 'auto' : false });
-      engine.countUnpushed(file, stats.lines - stats.emitted - stats.notText, stats.notText, stats.truncated - cutAndPushed);
+      // A file read in the reader thread is parsed there too, so this thread only correlates and
+      // detects (two cores); not for a file given twice, whose parser state lives here already.
+      let batches = 0;
+      const onParsed = engine.knows(file)
+        ? undefined
+        : (batch: ParsedLines): void => {
+            batches++;
+            engine.pushParsed(batch);
+          };
+      const thread = !threadsAllowed() ? false : threadsForced() ? true : 'auto';
+      const stats = await readFileLines(file, (line) => engine.push(line), { onBoundary: () => engine.boundary(file), onParsed, thread });
+      if (batches > 0) debug?.(`oauth-diagnose scan: ${file}: parsed in the reader thread (${batches} batches)\n`);
+      engine.countUnpushed(file, stats.lines - stats.emitted - stats.notText, stats.notText, stats.truncated - stats.cutEmitted);
     } catch (e) {
       err(`oauth-diagnose scan: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;

@@ -9,6 +9,10 @@ import { MAX_LINE_CHARS } from '../lines';
 import type { Finding, Flow, OAuthEvent } from '../model';
 import { LogParser } from '../logs/logParser';
 import { FlowAnalysis } from './flowAnalysis';
+import type { ParsedLines } from './parsedLines';
+import { parseCounted } from './parsedLines';
+
+export type { ParsedLines } from './parsedLines';
 
 export interface EngineOptions {
   /** Assumed authorization code lifetime for `code_expired`. Default 60. */
@@ -36,10 +40,6 @@ interface SourceCounts {
   beforeSince: number;
 }
 
-/** A NUL or a U+FFFD replacement character: binary data, or bytes that were not valid UTF-8. */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what marks binary data
-const NOT_TEXT_RE = /[\u0000\uFFFD]/;
-
 export class DiagnosisEngine implements LineSink {
   private readonly parser = new LogParser();
   private readonly analysis: FlowAnalysis;
@@ -65,23 +65,34 @@ export class DiagnosisEngine implements LineSink {
     const src = this.counts(line.source);
     src.lines++;
     if (this.ended.delete(line.source)) this.analysis.setEnded(false);
-    if (typeof line.text !== 'string' || NOT_TEXT_RE.test(line.text)) {
-      src.notText++;
-      this.skipped++;
-      return;
-    }
-    if (line.truncated || line.text.length > MAX_LINE_CHARS) src.truncated++;
-    const safe = line.text.length > MAX_LINE_CHARS ? { ...line, text: line.text.slice(0, MAX_LINE_CHARS), truncated: true } : line;
-    let events: OAuthEvent[];
-    try {
-      events = this.parser.push(safe);
-    } catch {
-      // A parser bug must not take the whole diagnosis down; the line is counted as skipped.
-      src.notText++;
-      this.skipped++;
-      return;
-    }
+    const notText = src.notText;
+    const events = parseCounted(this.parser, line, src);
+    if (src.notText !== notText) this.skipped++;
     for (const ev of events) this.addEvent(ev);
+  }
+
+  /**
+   * Takes lines of a source that were parsed elsewhere (a LineParseStage in the scan's reader
+   * thread): counts them as `push` would have and adds their events. Only for a source this
+   * engine has not seen ({@link knows}): the stage parsed it from a fresh parser state.
+   */
+  pushParsed(batch: ParsedLines): void {
+    this.version++;
+    const src = this.counts(batch.source);
+    if (batch.lines > 0) {
+      this.lines += batch.lines;
+      src.lines += batch.lines;
+      if (this.ended.delete(batch.source)) this.analysis.setEnded(false);
+    }
+    src.notText += batch.notText;
+    src.truncated += batch.truncated;
+    this.skipped += batch.notText;
+    for (const ev of batch.events) this.addEvent(ev);
+  }
+
+  /** Whether anything of this source reached the engine yet (then its parser holds state for it). */
+  knows(source: string): boolean {
+    return this.sources.has(source);
   }
 
   /**
