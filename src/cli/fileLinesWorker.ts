@@ -29,20 +29,28 @@ const BATCH_CHARS = 1024 * 1024;
  * consumer starts early and the last batch leaves it little to do after the read ends.
  */
 const PARSED_BATCH_LINES = 512;
-const PARSED_BATCH_EVENTS = 256;
+const PARSED_BATCH_ITEMS = 256;
+/** Entries are left to the consumer while it has fewer batches than this to go. */
+const SHARE_BELOW = 2;
 
 /** Waits while the consumer is too far behind (it adds to credits[1] after each batch). */
 function waitForCredit(credits: Int32Array, sent: number): void {
   for (let done = Atomics.load(credits, 1); sent - done > BATCHES_AHEAD; done = Atomics.load(credits, 1)) Atomics.wait(credits, 1, done, 1000);
 }
 
-/** Parse mode: the events of the file's lines, in batches of ParsedLines. */
+/**
+ * Parse mode: the events of the file's lines, in batches of ParsedLines. The consumer (the
+ * engine) is the other half of the work: while it has at most SHARE_BELOW batches to go it would
+ * soon wait, so entries are left to it to parse (DeferredEntry) – the split between the two
+ * threads follows whichever is behind, on a quiet machine as on a busy one.
+ */
 function runParsed(job: Job, port: NonNullable<typeof parentPort>): void {
-  const stage = new LineParseStage(job.path);
+  const { credits } = job;
   let sent = 0;
+  const stage = new LineParseStage(job.path, () => sent - Atomics.load(credits, 1) < SHARE_BELOW);
   let lines = 0;
   const flush = (): void => {
-    if (lines === 0 && stage.pendingEvents === 0) return;
+    if (lines === 0 && stage.pendingItems === 0) return;
     port.postMessage({ parsed: stage.take() });
     sent++;
     lines = 0;
@@ -52,7 +60,7 @@ function runParsed(job: Job, port: NonNullable<typeof parentPort>): void {
   const { boundaries: _, ...opts } = job.opts;
   const stats: FileLineStats = readLinesSync(job.path, (line) => {
     stage.push(line);
-    if (++lines >= PARSED_BATCH_LINES || stage.pendingEvents >= PARSED_BATCH_EVENTS) flush();
+    if (++lines >= PARSED_BATCH_LINES || stage.pendingItems >= PARSED_BATCH_ITEMS) flush();
   }, { ...opts, thread: false, onBoundary: () => stage.boundary() });
   stage.end();
   flush();

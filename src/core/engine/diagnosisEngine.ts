@@ -10,9 +10,9 @@ import type { Finding, Flow, OAuthEvent } from '../model';
 import { LogParser } from '../logs/logParser';
 import { FlowAnalysis } from './flowAnalysis';
 import type { ParsedLines } from './parsedLines';
-import { parseCounted } from './parsedLines';
+import { isDeferred, parseCounted, parseDeferred } from './parsedLines';
 
-export type { ParsedLines } from './parsedLines';
+export type { DeferredEntry, ParsedLines } from './parsedLines';
 
 export interface EngineOptions {
   /** Assumed authorization code lifetime for `code_expired`. Default 60. */
@@ -73,8 +73,9 @@ export class DiagnosisEngine implements LineSink {
 
   /**
    * Takes lines of a source that were parsed elsewhere (a LineParseStage in the scan's reader
-   * thread): counts them as `push` would have and adds their events. Only for a source this
-   * engine has not seen ({@link knows}): the stage parsed it from a fresh parser state.
+   * thread): counts them as `push` would have and adds their events, parsing the entries the
+   * stage left to parse here. Only for a source this engine has not seen ({@link knows}): the
+   * stage parsed it from a fresh parser state.
    */
   pushParsed(batch: ParsedLines): void {
     this.version++;
@@ -87,7 +88,13 @@ export class DiagnosisEngine implements LineSink {
     src.notText += batch.notText;
     src.truncated += batch.truncated;
     this.skipped += batch.notText;
-    for (const ev of batch.events) this.addEvent(ev);
+    for (const item of batch.items) {
+      if (!isDeferred(item)) this.addEvent(item);
+      else {
+        const ev = parseDeferred(batch.source, item);
+        if (ev !== undefined) this.addEvent(ev);
+      }
+    }
   }
 
   /** Whether anything of this source reached the engine yet (then its parser holds state for it). */

@@ -18,6 +18,11 @@ export interface LogParserOptions extends ParseOptions {
   format?: LogFormat | 'auto';
   /** Cap on the characters kept for one multi-line entry (default 64 KiB). */
   maxEntryChars?: number;
+  /**
+   * Turns an assembled entry into its event (default {@link parseEntry}). The scan's reader
+   * thread passes one that may hand the entry to the engine's thread to parse instead.
+   */
+  parseEntry?: (line: SourceLine, text: string, format: LogFormat, opts: ParseOptions) => OAuthEvent | undefined;
 }
 
 export interface LogParserStats {
@@ -65,10 +70,12 @@ export class LogParser {
   private readonly sources = new Map<string, SourceState>();
   private readonly maxEntryChars: number;
   private readonly forced: LogFormat | undefined;
+  private readonly parseEntry: NonNullable<LogParserOptions['parseEntry']>;
 
   constructor(private readonly opts: LogParserOptions = {}) {
     this.maxEntryChars = Math.max(1024, opts.maxEntryChars ?? 64 * 1024);
     this.forced = opts.format === 'auto' ? undefined : opts.format;
+    this.parseEntry = opts.parseEntry ?? parseEntry;
   }
 
   /** The format detected (or forced) for a source so far. */
@@ -129,7 +136,7 @@ export class LogParser {
     const own = lineFormat(text);
     if (st.format === undefined) this.vote(st, own);
     this.stats.parsed++;
-    const ev = parseEntry(line, text, this.forced ?? own, this.opts);
+    const ev = this.parseEntry(line, text, this.forced ?? own, this.opts);
     if (ev !== undefined) {
       this.stats.events++;
       out.push(ev);
@@ -162,7 +169,7 @@ export class LogParser {
     if (!p.relevant) return [];
     this.stats.parsed++;
     const text = p.parts.length === 1 ? p.parts[0]! : p.parts.join('\n');
-    const ev = parseEntry(p.first, text, 'laravel', this.opts);
+    const ev = this.parseEntry(p.first, text, 'laravel', this.opts);
     if (ev === undefined) return [];
     this.stats.events++;
     return [ev];

@@ -233,3 +233,44 @@ test('in a worker thread with a head read here: numbering, an entry boundary owe
   assert.equal(here[firstAfter - 1], 'boundary');
   assert.deepEqual(await run(true), here);
 });
+
+test('parsing in the worker thread: batches of parsed lines instead of lines, the same events and counts as the engine parsing here; none without the worker', async () => {
+  const workerScript = await workerBundle;
+  const gate = await simdGate;
+  const { DiagnosisEngine } = await import('../../../src/core/engine/diagnosisEngine.js');
+  const { writeJsonReport } = await import('../../../src/core/report/jsonReport.js');
+  const rows: string[] = [];
+  for (let i = 0; i < 30_000; i++) {
+    if (i % 50 === 0) rows.push(`[2026-11-28 10:${String((i / 1000) | 0).padStart(2, '0')}:00] production.ERROR: invalid_grant for client_id=app${i % 7} {"exception":"[object] (League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException(code: 10))"}`, '[stacktrace]', `#0 /var/www/vendor/league/oauth2-server/src/Grant/AuthCodeGrant.php(${i}): validate()`);
+    else if (i % 37 === 0) rows.push(`[2026-11-28 10:00:00] production.DEBUG: noise ${i}`);
+    else if (i % 501 === 0) rows.push(`POST /oauth/token?code=${'c'.repeat(70_000)}`);
+    else rows.push(`10.0.0.${i % 250} - - [28/Nov/2026:10:00:00 +0000] "GET ${i % 3 === 0 ? `/oauth/authorize?client_id=app${i % 7}&state=s${i}` : `/static/${i}.js`} HTTP/1.1" 200 12 "-" "curl/8"`);
+  }
+  const p = file(rows.join('\n') + '\n');
+  const scan = async (thread: boolean, script: string): Promise<{ report: string; lines: number; batches: number }> => {
+    const engine = new DiagnosisEngine({ maxEvents: 500 });
+    let lines = 0;
+    let batches = 0;
+    const stats = await readFileLines(p, (l) => {
+      lines++;
+      engine.push(l);
+    }, { gate, thread, workerScript: script, onBoundary: () => engine.boundary(p), onParsed: (b) => {
+      batches++;
+      engine.pushParsed(b);
+    } });
+    engine.countUnpushed(p, stats.lines - stats.emitted - stats.notText, stats.notText, stats.truncated - stats.cutEmitted);
+    engine.end(p);
+    let report = '';
+    writeJsonReport(engine.snapshot(), (s) => (report += s));
+    return { report, lines, batches };
+  };
+  const here = await scan(false, workerScript);
+  const there = await scan(true, workerScript);
+  const noWorker = await scan(true, join(dir, 'no-such-worker.js'));
+  assert.ok(here.lines > 10_000 && here.batches === 0);
+  assert.ok(there.batches > 10 && there.lines === 0, `${there.batches} batches, ${there.lines} lines`);
+  assert.ok(noWorker.lines === here.lines && noWorker.batches === 0);
+  assert.match(here.report, /cut at that length/);
+  assert.equal(there.report, here.report);
+  assert.equal(noWorker.report, here.report);
+});

@@ -6,15 +6,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = join(__dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'oauth-scan-thread-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-async function bundle(): Promise<string> {
+let bundled: Promise<string> | undefined;
+/** The CLI bundles as the build makes them (built once for the tests here). */
+function bundle(): Promise<string> {
+  return (bundled ??= build());
+}
+
+async function build(): Promise<string> {
   const esbuild = await import('esbuild');
   const { compileWat } = await import('../../../scripts/wat.mjs');
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', logLevel: 'silent' as const, define: { __VERSION__: '"test"' } };
@@ -54,6 +60,7 @@ test('the bundled CLI gives one report in a thread, on the main thread, and afte
   };
   const thread = run({});
   assert.match(thread.err, /scanning in a thread/);
+  assert.match(thread.err, /big\.log: parsed in the reader thread \(\d+ batches\)/);
   assert.doesNotMatch(thread.err, /out of memory/);
   const main = run({ OAUTH_DIAGNOSE_THREADS: '0' });
   assert.doesNotMatch(main.err, /thread/);
@@ -67,4 +74,28 @@ test('the bundled CLI gives one report in a thread, on the main thread, and afte
   assert.equal(fallback.code, thread.code);
   assert.equal(main.out, thread.out);
   assert.equal(fallback.out, thread.out);
+});
+
+test('fixture and demo logs, alone, all together and one given twice: the thread path (parsing in the reader thread) gives the main thread\'s report', async () => {
+  const cli = await bundle();
+  const logs = (d: string): string[] => readdirSync(d, { recursive: true, encoding: 'utf8' }).filter((n) => /\.(log|jsonl)$/.test(n)).map((n) => join(d, n)).sort();
+  const all = [...logs(join(root, 'test/fixtures/logs')), ...logs(join(root, 'demo/example-logs'))];
+  assert.ok(all.length >= 15);
+  const run = (files: string[], env: Record<string, string>): { code: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, [cli, 'scan', ...files, '--json'], { encoding: 'utf8', env: { ...process.env, OAUTH_DIAGNOSE_DEBUG: '1', ...env } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const twice = all.find((f) => f.endsWith('laravel.log'))!;
+  // Alone: one log of each format directory (the file's own format detection from a fresh state).
+  const alone = all.filter((f, i) => i === 0 || dirname(all[i - 1]!) !== dirname(f));
+  assert.ok(alone.length >= 6);
+  for (const files of [...alone.map((f) => [f]), [...all, twice]]) {
+    const threaded = run(files, { OAUTH_DIAGNOSE_THREADS: 'always' });
+    const main = run(files, { OAUTH_DIAGNOSE_THREADS: '0' });
+    assert.match(threaded.err, /scanning in a thread/);
+    assert.equal(threaded.err.match(/parsed in the reader thread/g)?.length, files.length === 1 ? 1 : all.length, files.join(' '));
+    assert.doesNotMatch(main.err, /thread/);
+    assert.equal(threaded.out, main.out, files.join(' '));
+    assert.equal(threaded.code, main.code);
+  }
 });
