@@ -25,8 +25,9 @@ const BATCH_LINES = 4096;
 const BATCH_CHARS = 1024 * 1024;
 
 /**
- * Parsed lines per batch, and events: a batch costs the parser tens of milliseconds, so the
- * consumer starts early and the last batch leaves it little to do after the read ends.
+ * Parsed lines per batch, and items (events or entries): a batch costs the parser tens of
+ * milliseconds, so the consumer starts early and the last batch leaves it little to do after the
+ * read ends. BATCH_CHARS caps a batch of long lines too (entries carry their text).
  */
 const PARSED_BATCH_LINES = 512;
 const PARSED_BATCH_ITEMS = 256;
@@ -49,18 +50,21 @@ function runParsed(job: Job, port: NonNullable<typeof parentPort>): void {
   let sent = 0;
   const stage = new LineParseStage(job.path, () => sent - Atomics.load(credits, 1) < SHARE_BELOW);
   let lines = 0;
+  let chars = 0;
   const flush = (): void => {
     if (lines === 0 && stage.pendingItems === 0) return;
     port.postMessage({ parsed: stage.take() });
     sent++;
     lines = 0;
+    chars = 0;
     waitForCredit(job.credits, sent);
   };
   // Entry boundaries always reach the stage, as scanFiles hands them to DiagnosisEngine.boundary.
   const { boundaries: _, ...opts } = job.opts;
   const stats: FileLineStats = readLinesSync(job.path, (line) => {
     stage.push(line);
-    if (++lines >= PARSED_BATCH_LINES || stage.pendingItems >= PARSED_BATCH_ITEMS) flush();
+    chars += line.text.length;
+    if (++lines >= PARSED_BATCH_LINES || stage.pendingItems >= PARSED_BATCH_ITEMS || chars >= BATCH_CHARS) flush();
   }, { ...opts, thread: false, onBoundary: () => stage.boundary() });
   stage.end();
   flush();
