@@ -17,7 +17,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import type { SourceLine } from '../core/lines';
 import type { ParsedLines } from '../core/engine/parsedLines';
 import { MAX_LINE_CHARS } from '../core/lines';
@@ -74,6 +74,8 @@ export interface FileLineOptions {
    * not glue the next line onto an entry that already ended.
    */
   onBoundary?: () => void;
+  /** A reader thread started ahead for this file ({@link startParsingReader}); used with `onParsed`. */
+  started?: StartedReader;
   /**
    * Parse in the reader thread: when the file is read there, it also runs the engine's line half
    * (LineParseStage, from a fresh parser state, with every entry boundary) and this gets the
@@ -96,13 +98,62 @@ const THREAD_MIN_BYTES = 16 * 1024 * 1024;
  * @example await readFileLines('storage/logs/laravel.log', (l) => engine.push(l))
  */
 export async function readFileLines(path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions = {}): Promise<FileLineStats> {
-  const thread = opts.thread ?? 'auto';
-  if (thread !== false && (opts.candidatesOnly ?? true)) {
-    const script = opts.workerScript ?? join(__dirname, 'fileLinesWorker.js');
-    const st = statSync(path);
-    if (!st.isDirectory() && (thread === true || st.size >= THREAD_MIN_BYTES) && existsSync(script)) return readInWorker(script, path, onLine, opts);
+  const { started } = opts;
+  if (started !== undefined) {
+    if (started.path === path && opts.onParsed !== undefined) return readInWorker({ started }, path, onLine, opts);
+    started.port.close(); // not wanted after all: its creator ends it
   }
+  const script = readerScript(path, opts);
+  if (script !== undefined) return readInWorker({ script }, path, onLine, opts);
   return readLinesSync(path, onLine, opts);
+}
+
+/** The reader thread's script when `path` is to be read in that thread (see `thread`), else undefined. */
+function readerScript(path: string, opts: FileLineOptions): string | undefined {
+  const thread = opts.thread ?? 'auto';
+  if (thread === false || !(opts.candidatesOnly ?? true)) return undefined;
+  const script = opts.workerScript ?? join(__dirname, 'fileLinesWorker.js');
+  const st = statSync(path);
+  return !st.isDirectory() && (thread === true || st.size >= THREAD_MIN_BYTES) && existsSync(script) ? script : undefined;
+}
+
+/**
+ * A reader thread started ahead by another thread ({@link startParsingReader}): the consumer
+ * passes it to readFileLines as `started` and gets its parsed batches on `port`.
+ */
+export interface StartedReader {
+  path: string;
+  port: MessagePort;
+  credits: Int32Array;
+}
+
+/**
+ * Starts the reader thread that readFileLines(path, …, { ...opts, onParsed }) would start, now,
+ * in parse mode, talking to whoever gets the returned `reader` (transfer its port): the CLI's
+ * main thread starts it while the scan thread starts, instead of one after the other. Undefined
+ * when readFileLines would read the file in its own thread. The caller ends `worker` when the
+ * consumer is done (it stops by itself once the file is read and consumed).
+ */
+export function startParsingReader(path: string, opts: Pick<FileLineOptions, 'thread' | 'workerScript'>): { worker: Worker; reader: StartedReader } | undefined {
+  const script = readerScript(path, opts);
+  if (script === undefined) return undefined;
+  const { port1, port2 } = new MessageChannel();
+  const credits = new Int32Array(new SharedArrayBuffer(8));
+  const worker = new Worker(script, { resourceLimits: PARSING_HEAP, workerData: { ...readerJob(path, credits, 0, { onParsed: () => {}, onBoundary: () => {} }), port: port1 }, transferList: [port1] });
+  // Its failures reach the consumer as the port closing; nothing to report here.
+  worker.on('error', () => {});
+  return { worker, reader: { path, port: port2, credits } };
+}
+
+/** What the reader thread is to do (fileLinesWorker.ts Job). */
+function readerJob(path: string, credits: Int32Array, from: number, opts: FileLineOptions): Record<string, unknown> {
+  return {
+    path,
+    credits,
+    from,
+    parse: opts.onParsed !== undefined,
+    opts: { candidatesOnly: true, sampleLines: from > 0 ? 0 : opts.sampleLines, chunkBytes: opts.chunkBytes, growthAllowance: opts.growthAllowance, gate: opts.gate, boundaries: opts.onBoundary !== undefined },
+  };
 }
 
 /** One batch of lines from the worker: texts, and per line its number and flags. */
@@ -121,31 +172,36 @@ export const BATCHES_AHEAD = 4;
  * them on in order. Credits in a SharedArrayBuffer keep the worker at most
  * {@link BATCHES_AHEAD} batches ahead.
  */
-function readInWorker(script: string, path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions): Promise<FileLineStats> {
+function readInWorker(how: { script: string } | { started: StartedReader }, path: string, onLine: (line: SourceLine) => void, opts: FileLineOptions): Promise<FileLineStats> {
   const { onBoundary, onParsed } = opts;
   // While the thread starts (tens of milliseconds), this one reads the head of the file itself –
   // unless the thread parses: a parser's state (format, a pending entry) cannot move across.
   const split = onParsed ? 0 : headEnd(path);
   return new Promise((resolve, reject) => {
-    const credits = new Int32Array(new SharedArrayBuffer(8)); // [batches sent, batches consumed]
-    const worker = new Worker(script, {
-      // The thread holds a read buffer, at most BATCHES_AHEAD batches and, when it parses, the
-      // parser's per-source state and bounded memos: a small heap will do.
-      resourceLimits: onParsed ? PARSING_HEAP : READING_HEAP,
-      workerData: {
-        path,
-        credits,
-        from: split,
-        parse: onParsed !== undefined,
-        opts: { candidatesOnly: true, sampleLines: split > 0 ? 0 : opts.sampleLines, chunkBytes: opts.chunkBytes, growthAllowance: opts.growthAllowance, gate: opts.gate, boundaries: onBoundary !== undefined },
-      },
-    });
+    let credits: Int32Array; // [batches sent, batches consumed]
+    let channel: Worker | MessagePort;
+    let stop: () => void;
+    if ('started' in how) {
+      ({ credits, port: channel } = how.started);
+      const port = channel;
+      stop = () => port.close();
+    } else {
+      credits = new Int32Array(new SharedArrayBuffer(8));
+      const worker = new Worker(how.script, {
+        // The thread holds a read buffer, at most BATCHES_AHEAD batches and, when it parses, the
+        // parser's per-source state and bounded memos: a small heap will do.
+        resourceLimits: onParsed ? PARSING_HEAP : READING_HEAP,
+        workerData: readerJob(path, credits, split, opts),
+      });
+      channel = worker;
+      stop = () => void worker.terminate();
+    }
     const tail = { boundary: false };
     let head: FileLineStats = { lines: 0, emitted: 0, notText: 0, truncated: 0, cutEmitted: 0, bytes: 0 };
     try {
       if (split > 0) head = readLinesSync(path, onLine, { ...opts, thread: false }, { until: split, tail });
     } catch (e) {
-      void worker.terminate();
+      stop();
       reject(e instanceof Error ? e : new Error(String(e)));
       return;
     }
@@ -154,10 +210,11 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
     const fail = (e: unknown): void => {
       if (settled) return;
       settled = true;
-      void worker.terminate();
+      stop();
       reject(e instanceof Error ? e : new Error(String(e)));
     };
-    worker.on('message', (m: { batch?: LineBatch; parsed?: ParsedLines; done?: FileLineStats; error?: string }) => {
+    const stopped = (how: string): void => fail(new Error(`the reader thread stopped (${how}) before the end of ${path}`));
+    channel.on('message', (m: { batch?: LineBatch; parsed?: ParsedLines; done?: FileLineStats; error?: string }) => {
       if (settled) return;
       try {
         if (m.parsed) {
@@ -179,6 +236,8 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
           Atomics.notify(credits, 1);
         } else if (m.done) {
           settled = true;
+          // A started reader's port would keep this thread alive; a worker ends by itself.
+          if (channel instanceof MessagePort) channel.close();
           const d = m.done;
           resolve({ lines: head.lines + d.lines, emitted: head.emitted + d.emitted, notText: head.notText + d.notText, truncated: head.truncated + d.truncated, cutEmitted: head.cutEmitted + d.cutEmitted, bytes: head.bytes + d.bytes });
         } else if (m.error !== undefined) {
@@ -188,8 +247,13 @@ function readInWorker(script: string, path: string, onLine: (line: SourceLine) =
         fail(e);
       }
     });
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the reader thread stopped (exit code ${code}) before the end of ${path}`)));
+    if (channel instanceof MessagePort) {
+      // A started reader that fails (out of memory, a crash) closes its end of the channel.
+      channel.on('close', () => stopped('its channel closed'));
+    } else {
+      channel.on('error', fail);
+      channel.on('exit', (code) => stopped(`exit code ${code}`));
+    }
   });
 }
 

@@ -5,6 +5,7 @@
  * them, while the consumer diagnoses the previous batches. Waits when the consumer is
  * BATCHES_AHEAD behind.
  */
+import type { MessagePort } from 'node:worker_threads';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FileLineOptions, FileLineStats, LineBatch } from './fileLines';
 import { BATCHES_AHEAD, readLinesSync } from './fileLines';
@@ -18,6 +19,8 @@ interface Job {
   opts: Pick<FileLineOptions, 'candidatesOnly' | 'sampleLines' | 'chunkBytes' | 'growthAllowance' | 'gate'> & { boundaries: boolean };
   /** Parse here and post events (the whole file is read here: from is 0). */
   parse: boolean;
+  /** Where to post (a reader started ahead for another thread, see startParsingReader), else the parent. */
+  port?: MessagePort;
 }
 
 /** Lines per batch, and characters: large enough to amortise a message, small enough to start early. */
@@ -45,7 +48,7 @@ function waitForCredit(credits: Int32Array, sent: number): void {
  * soon wait, so entries are left to it to parse (DeferredEntry) – the split between the two
  * threads follows whichever is behind, on a quiet machine as on a busy one.
  */
-function runParsed(job: Job, port: NonNullable<typeof parentPort>): void {
+function runParsed(job: Job, port: MessagePort): void {
   const { credits } = job;
   let sent = 0;
   const stage = new LineParseStage(job.path, () => sent - Atomics.load(credits, 1) < SHARE_BELOW);
@@ -71,7 +74,7 @@ function runParsed(job: Job, port: NonNullable<typeof parentPort>): void {
   port.postMessage({ done: stats });
 }
 
-function run(job: Job, port: NonNullable<typeof parentPort>): void {
+function run(job: Job, port: MessagePort): void {
   if (job.parse) {
     runParsed(job, port);
     return;
@@ -105,10 +108,12 @@ function run(job: Job, port: NonNullable<typeof parentPort>): void {
 }
 
 if (parentPort) {
-  const port = parentPort;
+  const job = workerData as Job;
+  const port = job.port ?? parentPort;
   try {
-    run(workerData as Job, port);
+    run(job, port);
   } catch (e) {
     port.postMessage({ error: e instanceof Error ? e.message : String(e) });
   }
+  job.port?.close();
 }

@@ -8,7 +8,8 @@ import { constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { readFileLines } from './fileLines';
+import type { StartedReader } from './fileLines';
+import { readFileLines, startParsingReader } from './fileLines';
 import type { ParsedLines } from '../core/engine/diagnosisEngine';
 import { DiagnosisEngine } from '../core/engine/diagnosisEngine';
 import { renderTextReport } from '../core/report/textReport';
@@ -179,7 +180,10 @@ function scanInThread(script: string, parsed: ScanArgs, out: (s: string) => void
   return new Promise((resolve) => {
     const heapMb = Number(process.env.OAUTH_DIAGNOSE_SCAN_HEAP_MB);
     const limits = heapMb > 0 ? { ...SCAN_HEAP, maxOldGenerationSizeMb: heapMb } : SCAN_HEAP;
-    const worker = new Worker(script, { workerData: { parsed }, resourceLimits: limits });
+    // The first file's reader thread starts now, alongside the scan thread, not after it.
+    const ahead = startParsingReader(parsed.files[0]!, { thread: readerThread() });
+    const reader = ahead?.reader;
+    const worker = new Worker(script, { workerData: { parsed, reader }, resourceLimits: limits, transferList: reader ? [reader.port] : [] });
     let code: number | undefined;
     let wrote = false;
     let failure: string | undefined;
@@ -196,6 +200,7 @@ function scanInThread(script: string, parsed: ScanArgs, out: (s: string) => void
       failure = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : e.message;
     });
     worker.on('exit', () => {
+      void ahead?.worker.terminate();
       if (code !== undefined) resolve(code);
       else if (failure === 'memory' && !wrote) resolve(undefined);
       else {
@@ -206,8 +211,16 @@ function scanInThread(script: string, parsed: ScanArgs, out: (s: string) => void
   });
 }
 
-/** Reads and diagnoses the files, writes the report; resolves to the exit code. */
-export async function scanFiles(parsed: ScanArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/** How readFileLines may use the reader thread (see threadsAllowed). */
+function readerThread(): boolean | 'auto' {
+  return !threadsAllowed() ? false : threadsForced() ? true : 'auto';
+}
+
+/**
+ * Reads and diagnoses the files, writes the report; resolves to the exit code. `started`: the
+ * first file's reader thread, started ahead by the caller (startParsingReader).
+ */
+export async function scanFiles(parsed: ScanArgs, out: (s: string) => void, err: (s: string) => void, started?: StartedReader): Promise<number> {
   // The CLI holds fewer events than the extension: each keeps its parsed fields, and a scan of a
   // multi-gigabyte log must stay well under 150 MB of memory (measured on a 1 GB log: 10 000
   // events peak at ~230 MB RSS, 4 000 well below 150). Flows idle for minutes are long finished
@@ -225,8 +238,8 @@ export async function scanFiles(parsed: ScanArgs, out: (s: string) => void, err:
             batches++;
             engine.pushParsed(batch);
           };
-      const thread = !threadsAllowed() ? false : threadsForced() ? true : 'auto';
-      const stats = await readFileLines(file, (line) => engine.push(line), { onBoundary: () => engine.boundary(file), onParsed, thread });
+      const stats = await readFileLines(file, (line) => engine.push(line), { onBoundary: () => engine.boundary(file), onParsed, thread: readerThread(), started: file === started?.path ? started : undefined });
+      if (file === started?.path) started = undefined;
       if (batches > 0) debug?.(`oauth-diagnose scan: ${file}: parsed in the reader thread (${batches} batches)\n`);
       engine.countUnpushed(file, stats.lines - stats.emitted - stats.notText, stats.notText, stats.truncated - stats.cutEmitted);
     } catch (e) {

@@ -274,3 +274,35 @@ test('parsing in the worker thread: batches of parsed lines instead of lines, th
   assert.equal(there.report, here.report);
   assert.equal(noWorker.report, here.report);
 });
+
+test('a reader thread started ahead (as the CLI starts it alongside the scan thread): same batches; a crash or an exit is an error, not a hang; unused, the file is read as usual', async () => {
+  const { startParsingReader } = await import('../../../src/cli/fileLines.js');
+  const workerScript = await workerBundle;
+  const rows = Array.from({ length: 20_000 }, (_, i) => (i % 4 === 0 ? `POST /oauth/token client_id=c${i % 9} grant_type=authorization_code` : `GET /static/${i}.js 200`));
+  const p = file(rows.join('\n') + '\n');
+  const collect = async (opts: Parameters<typeof readFileLines>[2]): Promise<{ events: number; lines: number; stats: unknown }> => {
+    let events = 0;
+    let lines = 0;
+    const stats = await readFileLines(p, () => lines++, { thread: true, workerScript, onBoundary: () => {}, onParsed: (b) => (events += b.items.length), ...opts });
+    return { events, lines, stats };
+  };
+  const plain = await collect({});
+  assert.ok(plain.events >= 5000 && plain.lines === 0);
+  const ahead = startParsingReader(p, { thread: true, workerScript })!;
+  assert.deepEqual(await collect({ started: ahead.reader }), plain);
+  await new Promise((r) => ahead.worker.once('exit', r));
+  // Started for another file: not used (its port is closed), this one is read by a reader of its own.
+  const other = startParsingReader(p, { thread: true, workerScript })!;
+  assert.deepEqual(await collect({ started: { ...other.reader, path: `${p}.other` } }), plain);
+  await other.worker.terminate();
+  // A reader that dies (here: a script that exits at once; out of memory closes the channel alike).
+  for (const body of ['process.exit(3)', "throw new Error('boom')", 'const a = []; for (;;) a.push(new Array(1e6).fill(1));']) {
+    const bad = join(dir, `bad${n++}.js`);
+    writeFileSync(bad, body);
+    const dying = startParsingReader(p, { thread: true, workerScript: bad })!;
+    await assert.rejects(collect({ started: dying.reader }), /the reader thread stopped \(its channel closed\) before the end of/);
+    await dying.worker.terminate();
+  }
+  assert.equal(startParsingReader(p, { thread: false, workerScript }), undefined);
+  assert.equal(startParsingReader(p, { thread: 'auto', workerScript }), undefined, 'a small file is read where it is consumed');
+});
