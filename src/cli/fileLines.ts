@@ -8,7 +8,8 @@
  * byte offsets) – and only the lines around a hit are decoded as UTF-8, checked with the exact
  * regex and handed on. Line numbers are counted on the way. Memory is one reusable read buffer
  * plus one capped carry-over line, whatever the file size. Big files are read and gated in a
- * worker thread (fileLinesWorker.ts) while this thread consumes the lines.
+ * worker thread (fileLinesWorker.ts) while this thread consumes the lines; very big ones are
+ * parsed there too (`onParsed`), the consumer only correlating and parsing its share.
  *
  * Also: lines over MAX_LINE_CHARS are cut (and flagged `truncated`), lines with NUL bytes or
  * invalid UTF-8 are skipped and counted as "not text", and a file that grows while it is read is

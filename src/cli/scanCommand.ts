@@ -229,8 +229,8 @@ export async function scanFiles(parsed: ScanArgs, out: (s: string) => void, err:
   const debug = process.env.OAUTH_DIAGNOSE_DEBUG ? err : undefined;
   for (const file of parsed.files) {
     try {
-      // A file read in the reader thread is parsed there too, so this thread only correlates and
-      // detects (two cores); not for a file given twice, whose parser state lives here already.
+      // A big file read in the reader thread is parsed there too (shared with this thread by
+      // whichever is behind: two cores); not a file given twice, whose parser state lives here.
       let batches = 0;
       const onParsed = engine.knows(file)
         ? undefined
