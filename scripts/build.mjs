@@ -25,6 +25,8 @@ const targets = [
   { ...common, entryPoints: ['src/host/main.ts'], outfile: 'dist/host.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['webview/panel.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The parse thread of live tails (src/sources/parseThread.ts), next to dist/host.js.
+  { ...common, entryPoints: ['src/sources/parseThreadWorker.ts'], outfile: 'dist/parseThreadWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The scan's reader thread (src/cli/fileLines.ts readInWorker): small, so the thread starts fast.
   { ...common, entryPoints: ['src/cli/fileLinesWorker.ts'], outfile: 'dist/fileLinesWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The scan thread for big inputs (src/cli/scanCommand.ts scanInThread): the engine with a heap sized for it.

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LineSink, SourceLine } from '../core/lines';
+import type { ParsedLines } from '../core/engine/parsedLines';
 import type { Finding, Flow } from '../core/model';
 
 /**
@@ -27,6 +28,8 @@ export interface SessionProbeReport {
 
 /** The part of DiagnosisEngine the hub uses. */
 export interface SessionEngine extends LineSink {
+  /** Lines of a source parsed on the parse thread (src/sources/parseThread.ts). */
+  pushParsed(batch: ParsedLines): void;
   end(source?: string): void;
   snapshot(): SessionDiagnosis;
 }
@@ -92,6 +95,16 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
     this.sourceNames.add(line.source);
     this.openSources.add(line.source);
     this.engine.push(line);
+    this.changed();
+  }
+
+  /** Lines of a source parsed on the parse thread: the same as pushing them, one batch at a time. */
+  pushParsed(batch: ParsedLines): void {
+    if (this.disposed) return;
+    this.dropRestored();
+    this.sourceNames.add(batch.source);
+    this.openSources.add(batch.source);
+    this.engine.pushParsed(batch);
     this.changed();
   }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { LineSink, SourceLine } from '../../core/lines';
 import { RateMeter } from '../../core/tail/rateMeter';
 import { checkSshHost } from '../../core/tail/sourceProfiles';
@@ -8,6 +8,8 @@ import { parseTailStart } from '../../core/tail/tailStart';
 import type { TailStart } from '../../core/tail/tailStart';
 import { CommandSource } from '../../sources/commandSource';
 import { FileTail } from '../../sources/fileTail';
+import { ParseThread } from '../../sources/parseThread';
+import type { ParsedLinesTarget } from '../../sources/parseThread';
 import { readSshConfigHosts } from '../../sources/sshConfigFiles';
 import { SshSource } from '../../sources/sshSource';
 import type { TailSink, TailSource, TailStatus } from '../../sources/tailSource';
@@ -82,7 +84,21 @@ export class TailController implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
+  /** Where tailed lines go: the parse thread in front of the session (or the sink itself). */
+  private readonly lines: LineSink & { end?(source: string): void };
+  private readonly parse: ParseThread | undefined;
+
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: TailDeps) {
+    // Tailed lines are parsed off the extension host's thread (a burst of 100 000 lines would
+    // hold it for seconds); the session only correlates them.
+    const sink = deps.sink;
+    if (isParsedLinesTarget(sink)) {
+      this.parse = new ParseThread(sink, {
+        workerScript: join(__dirname, 'parseThreadWorker.js'),
+        onFallback: (reason) => deps.log.warn(`${reason}; tailed lines are parsed on the extension host thread`),
+      });
+      this.lines = this.parse;
+    } else this.lines = sink;
     this.item = vscode.window.createStatusBarItem('oauthDebugger.tail', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('OAuth log tailing');
     this.item.command = COMMANDS.stopTailing;
@@ -191,7 +207,8 @@ export class TailController implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    void this.stopAll();
+    // The parse thread stops after the sources: their last lines still reach the session.
+    void this.stopAll().finally(() => this.parse?.dispose());
     if (this.timer) clearInterval(this.timer);
     this.item.dispose();
   }
@@ -306,9 +323,9 @@ export class TailController implements vscode.Disposable {
           entry.lines++;
           entry.pending++;
         }
-        this.deps.sink.push(line);
+        this.lines.push(line);
       },
-      end: (source: string) => this.deps.sink.end?.(source),
+      end: (source: string) => this.lines.end?.(source),
     };
     const onStatus = (s: TailStatus): void => {
       const entry = ref.entry;
@@ -360,6 +377,8 @@ export class TailController implements vscode.Disposable {
     if (!t) return;
     this.tails.delete(name);
     await t.source.stop();
+    // Stopped means every line it read is in the session (the parse thread may hold the last ones).
+    await this.parse?.whenIdle();
     this.deps.log.info(`Stopped tailing ${name} after ${t.lines} lines`);
     this.refresh();
   }
@@ -492,4 +511,9 @@ function formatRate(r: number): string {
 
 function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
+}
+
+function isParsedLinesTarget(sink: TailDeps['sink']): sink is TailDeps['sink'] & ParsedLinesTarget {
+  const s = sink as Partial<ParsedLinesTarget>;
+  return typeof s.pushParsed === 'function' && typeof s.end === 'function';
 }

@@ -43,3 +43,11 @@ test('view container, view and welcome content are wired', () => {
   assert.match(welcome, /command:oauthDebugger\.tailLogFile/);
   assert.deepEqual(pkg.extensionKind, ['workspace']);
 });
+
+test('every bundle the build writes to dist/ is shipped in the .vsix (.vscodeignore allow-list)', () => {
+  const build = readFileSync('scripts/build.mjs', 'utf8');
+  const outputs = [...build.matchAll(/outfile: '(dist\/[^']+)'/g)].map((m) => m[1]!);
+  assert.ok(outputs.includes('dist/parseThreadWorker.js') && outputs.length >= 7, outputs.join(', '));
+  const shipped = readFileSync('.vscodeignore', 'utf8').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1).trim());
+  for (const out of outputs) assert.ok(shipped.includes(out), `${out} is built but not shipped: add !${out} to .vscodeignore`);
+});
