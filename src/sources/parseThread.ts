@@ -167,6 +167,15 @@ export class ParseThread implements LineSink {
     this.send(this.takeBatch(), source);
   }
 
+  /**
+   * Starts the worker now (a tail about to start), so the first lines do not wait for it to
+   * boot (~0.1 s). An idle worker does not keep the process alive.
+   */
+  warm(): void {
+    if (this.fellBack || this.worker !== undefined) return;
+    this.startWorker()?.unref();
+  }
+
   /** Resolves when every line pushed so far has reached the target. */
   whenIdle(): Promise<void> {
     this.flush();

@@ -333,6 +333,7 @@ export class TailController implements vscode.Disposable {
       entry.status = s;
       this.onStatus(name, entry, s);
     };
+    this.parse?.warm();
     const source = make(sink, onStatus);
     ref.entry = { source, label, where, lines: 0, pending: 0, meter: new RateMeter(5), status: source.status };
     this.tails.set(name, ref.entry);

@@ -155,6 +155,22 @@ test('a 30 000-line burst through the parse thread gives the in-place result; wh
   pt.dispose();
 });
 
+test('warm() starts the worker ahead of the first line; an idle worker keeps no process alive', async () => {
+  const workerScript = await workerBundle;
+  const e = new DiagnosisEngine();
+  const pt = new ParseThread(e, { workerScript, onFallback: (r) => assert.fail(r) });
+  pt.warm();
+  pt.warm();
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = performance.now();
+  pt.push({ source: 'w.log', line: 1, text: '[2026-11-28 10:00:00] local.INFO: GET /oauth/authorize?client_id=c&state=abcdef' });
+  pt.end('w.log'); // a Laravel entry is complete at the next line or the end
+  await pt.whenIdle();
+  assert.equal(e.snapshot().stats.events, 1);
+  assert.ok(performance.now() - t0 < 1000);
+  pt.dispose();
+});
+
 test('no worker script: told once, every line parsed here, same result', async () => {
   const lines = mixedLines().slice(0, 3000);
   const e = new DiagnosisEngine();
