@@ -10,6 +10,8 @@ import { SessionMemory } from './sessionMemory';
 import type { PersistedSession } from './sessionMemory';
 import { DiagnosisEngine } from '../core/engine/diagnosisEngine';
 import { readSettings } from './config';
+import { join } from 'node:path';
+import { ParseThread } from '../sources/parseThread';
 
 /** What the bootstrap (extension.ts) creates at activation and hands over. */
 export interface Shell {
@@ -45,9 +47,16 @@ export function start(context: vscode.ExtensionContext, shell: Shell): Host {
   const memory: SessionMemory = new SessionMemory(session, context.workspaceState);
   // Tree, Problems and the revived panel get the saved result shortly after start, off its path.
   const restoreTimer = setTimeout(() => session.ensureRestored(), 1000);
-  const ui = new UiServices({ context, log, session, timeline, treeView, catalog: catalogText });
+  // Log lines (Diagnose reading a file, every tail) are parsed on a thread of their own; the
+  // session only correlates. The thread starts with the first line (dist/parseThreadWorker.js).
+  const lines = new ParseThread(session, {
+    workerScript: join(__dirname, 'parseThreadWorker.js'),
+    onFallback: (reason) => log.warn(`${reason}; log lines are parsed on the extension host thread`),
+  });
+  context.subscriptions.push({ dispose: () => lines.dispose() });
+  const ui = new UiServices({ context, log, session, lines, timeline, treeView, catalog: catalogText });
   context.subscriptions.push({ dispose: () => clearTimeout(restoreTimer) }, memory, session, ui);
-  const handlers = commandHandlers(context, { log, timeline, session, ui });
+  const handlers = commandHandlers(context, { log, timeline, session, lines, ui });
   return {
     session,
     memory,

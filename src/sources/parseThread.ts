@@ -41,6 +41,8 @@ export interface ToParseThread {
   seq: number;
   chunks?: LineChunk[];
   end?: string;
+  /** A source read again from its start: its parser state is dropped first. */
+  forget?: string;
 }
 
 /**
@@ -176,6 +178,16 @@ export class ParseThread implements LineSink {
     this.startWorker()?.unref();
   }
 
+  /**
+   * The source will be read again from its start (Diagnose on a file read before): the next
+   * lines meet a fresh parser, as they would in a fresh engine.
+   */
+  forget(source: string): void {
+    if (this.fellBack) return;
+    this.flush();
+    if (this.worker !== undefined) this.send(undefined, undefined, source);
+  }
+
   /** Resolves when every line pushed so far has reached the target. */
   whenIdle(): Promise<void> {
     this.flush();
@@ -213,7 +225,7 @@ export class ParseThread implements LineSink {
     return b;
   }
 
-  private send(lines: SourceLine[] | undefined, end: string | undefined): void {
+  private send(lines: SourceLine[] | undefined, end: string | undefined, forget?: string): void {
     const w = this.worker ?? this.startWorker();
     const m: Unanswered = { seq: ++this.seq, lines, end };
     if (w === undefined) return this.replay(m);
@@ -223,6 +235,7 @@ export class ParseThread implements LineSink {
     const message: ToParseThread = { seq: m.seq };
     if (lines !== undefined) message.chunks = packLines(lines);
     if (end !== undefined) message.end = end;
+    if (forget !== undefined) message.forget = forget;
     w.postMessage(message);
   }
 

@@ -23,6 +23,7 @@ function stageFor(source: string): LineParseStage {
 function handle(m: ToParseThread): FromParseThread {
   // One batch per chunk (a run of lines of one source), in the order of the lines: events of
   // interleaved sources reach the engine in the order they would have in place.
+  if (m.forget !== undefined) stages.delete(m.forget);
   const parsed: ElidedParsedLines[] = [];
   let offset = 0;
   for (const chunk of m.chunks ?? []) {

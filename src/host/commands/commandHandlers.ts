@@ -4,6 +4,7 @@ import type { Log } from '../log';
 import type { UiServices } from '../panel/uiServices';
 import type { FlowTimelineProvider } from '../tree/flowTimelineProvider';
 import type { DiagnosisSession } from '../session';
+import type { ParseThread } from '../../sources/parseThread';
 import { tailController } from '../tail/tailController';
 import { runLiveFlowCommand } from '../live/liveFlowCommand';
 
@@ -12,6 +13,8 @@ export interface CommandDeps {
   timeline: FlowTimelineProvider;
   /** The hub every source pushes lines into and every view reads from. */
   session: DiagnosisSession;
+  /** Where log lines go: the parse thread in front of the session. */
+  lines: ParseThread;
   /** Panel, tree, decoder, Diagnose and report commands. */
   ui: UiServices;
 }
@@ -26,9 +29,9 @@ export type CommandHandler = (...args: unknown[]) => unknown;
 export function commandHandlers(context: vscode.ExtensionContext, deps: CommandDeps): Record<string, CommandHandler> {
   return {
     [COMMANDS.diagnose]: (preset) => deps.ui.diagnoseCommand(preset),
-    [COMMANDS.tailLogFile]: (arg) => tailController(context, { log: deps.log, sink: deps.session }).tailLogFile(arg),
-    [COMMANDS.tailRemoteLog]: (arg) => tailController(context, { log: deps.log, sink: deps.session }).tailRemoteLog(arg),
-    [COMMANDS.stopTailing]: (arg) => tailController(context, { log: deps.log, sink: deps.session }).stopTailing(arg),
+    [COMMANDS.tailLogFile]: (arg) => tailController(context, { log: deps.log, sink: deps.lines }).tailLogFile(arg),
+    [COMMANDS.tailRemoteLog]: (arg) => tailController(context, { log: deps.log, sink: deps.lines }).tailRemoteLog(arg),
+    [COMMANDS.stopTailing]: (arg) => tailController(context, { log: deps.log, sink: deps.lines }).stopTailing(arg),
     [COMMANDS.runLiveFlow]: (arg) => runLiveFlowCommand(context, { log: deps.log, session: deps.session }, arg),
     [COMMANDS.decodeJwt]: (target) => deps.ui.decodeJwt(target),
     [COMMANDS.showInTimeline]: (target) => deps.ui.showInTimeline(target),

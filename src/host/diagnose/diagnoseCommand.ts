@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { runProbes } from '../../probes/runProbes';
 import { COMMANDS } from '../../shared/commandIds';
 import { readSettings } from '../config';
+import type { LineSink } from '../../core/lines';
 import type { Log } from '../log';
 import type { DiagnosisSession } from '../session';
 import { readLogFile } from './readLogFile';
@@ -27,6 +28,8 @@ export function secretKey(target: string, clientId: string): string {
 export interface DiagnoseDeps {
   context: vscode.ExtensionContext;
   session: DiagnosisSession;
+  /** Where the log's lines go (the parse thread in front of the session; or the session itself). */
+  lines: LineSink & { end(source: string): void; forget?(source: string): void; whenIdle?(): Promise<void> };
   log: Log;
   /** Opens the panel on the result (title = what was diagnosed). */
   showResult: (title: string) => void;
@@ -82,7 +85,9 @@ export async function diagnose(deps: DiagnoseDeps, preset?: DiagnoseChoice & { c
         const path = choice.logs.path;
         progress.report({ message: vscode.l10n.t('Reading {0}…', path) });
         let last = 0;
-        await readLogFile(path, deps.session, {
+        // Read from its start again: the parser meets it fresh, as the reset session's engine does.
+        deps.lines.forget?.(path);
+        await readLogFile(path, deps.lines, {
           signal: abort.signal,
           onProgress: (lines) => {
             if (lines - last >= 20_000) {
@@ -91,7 +96,9 @@ export async function diagnose(deps: DiagnoseDeps, preset?: DiagnoseChoice & { c
             }
           },
         });
-        deps.session.end(path);
+        deps.lines.end(path);
+        // The result is complete once the parse thread has handed over the last line.
+        await deps.lines.whenIdle?.();
       } else if (choice.logs.kind === 'ssh') {
         progress.report({ message: vscode.l10n.t('Starting to tail {0} over SSH…', choice.logs.name) });
         // The tail command takes a profile of `oauthDebugger.sources` as `{ profile }` (TailRemoteArgs).

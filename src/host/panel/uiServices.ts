@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { compareRedirectUris } from '../../core/checks/redirectUri';
 import type { Log } from '../log';
 import type { DiagnosisSession } from '../session';
+import type { ParseThread } from '../../sources/parseThread';
 import type { FlowTimelineProvider, TimelineNode } from '../tree/flowTimelineProvider';
 import { eventFingerprint, flowFingerprint } from '../tree/treeModel';
 import { diagnose } from '../diagnose/diagnoseCommand';
@@ -20,6 +21,8 @@ export interface UiDeps {
   context: vscode.ExtensionContext;
   log: Log;
   session: DiagnosisSession;
+  /** Where log lines go: the parse thread in front of the session. */
+  lines: ParseThread;
   timeline: FlowTimelineProvider;
   treeView: vscode.TreeView<TimelineNode>;
   catalog: (id: string) => CatalogText | undefined;
@@ -72,6 +75,7 @@ export class UiServices implements vscode.Disposable {
     return diagnose({
       context: this.deps.context,
       session: this.deps.session,
+      lines: this.deps.lines,
       log: this.deps.log,
       showResult: (title) => {
         this.views.title = title;

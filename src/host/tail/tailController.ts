@@ -84,8 +84,9 @@ export class TailController implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
-  /** Where tailed lines go: the parse thread in front of the session (or the sink itself). */
-  private readonly lines: LineSink & { end?(source: string): void };
+  /** Where tailed lines go: a parse thread in front of the session (given, or made here), or the sink itself. */
+  private readonly lines: LineSink & { end?(source: string): void; warm?(): void; whenIdle?(): Promise<void> };
+  /** The parse thread made here (and disposed here), when the sink was the session itself. */
   private readonly parse: ParseThread | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: TailDeps) {
@@ -333,7 +334,7 @@ export class TailController implements vscode.Disposable {
       entry.status = s;
       this.onStatus(name, entry, s);
     };
-    this.parse?.warm();
+    this.lines.warm?.();
     const source = make(sink, onStatus);
     ref.entry = { source, label, where, lines: 0, pending: 0, meter: new RateMeter(5), status: source.status };
     this.tails.set(name, ref.entry);
@@ -379,7 +380,7 @@ export class TailController implements vscode.Disposable {
     this.tails.delete(name);
     await t.source.stop();
     // Stopped means every line it read is in the session (the parse thread may hold the last ones).
-    await this.parse?.whenIdle();
+    await this.lines.whenIdle?.();
     this.deps.log.info(`Stopped tailing ${name} after ${t.lines} lines`);
     this.refresh();
   }

@@ -171,6 +171,29 @@ test('warm() starts the worker ahead of the first line; an idle worker keeps no 
   pt.dispose();
 });
 
+test('forget(source): a file read again from its start meets a fresh parser (no entry left over from the last read)', async () => {
+  const workerScript = await workerBundle;
+  const route: { to: DiagnosisEngine } = { to: new DiagnosisEngine() };
+  const target = { push: (l: SourceLine) => route.to.push(l), end: (s: string) => route.to.end(s), pushParsed: (b: Parameters<DiagnosisEngine['pushParsed']>[0]) => route.to.pushParsed(b) };
+  const pt = new ParseThread(target, { workerScript, onFallback: (r) => assert.fail(r) });
+  const log = [
+    '[2026-11-28 10:00:00] local.INFO: GET /oauth/authorize?client_id=app&state=state-one-123',
+    '[2026-11-28 10:00:05] local.ERROR: The authorization code has expired {"exception":"[object] (League\\OAuth2\\Server\\Exception\\OAuthServerException(code: 10): Authorization code has expired)"}',
+    '[stacktrace]',
+  ].map((text, i): SourceLine => ({ source: 'app.log', line: i + 1, text }));
+  // A first read stops inside the error entry (cancelled): the worker holds it, unfinished.
+  for (const l of log.slice(0, 3)) pt.push(l);
+  await pt.whenIdle();
+  // Read again from the start into a fresh engine, as Diagnose does after a reset.
+  route.to = new DiagnosisEngine();
+  pt.forget('app.log');
+  for (const l of log) pt.push(l);
+  pt.end('app.log');
+  await pt.whenIdle();
+  assertSame(route.to, direct(log, ['app.log']));
+  pt.dispose();
+});
+
 test('no worker script: told once, every line parsed here, same result', async () => {
   const lines = mixedLines().slice(0, 3000);
   const e = new DiagnosisEngine();
