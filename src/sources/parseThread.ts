@@ -145,7 +145,8 @@ export class ParseThread implements LineSink {
   private seq = 0;
   /** Sent and not answered yet, by seq: replayed here if the worker dies. */
   private readonly inFlight = new Map<number, Unanswered>();
-  private idleWaiters: (() => void)[] = [];
+  /** whenIdle callers: each waits for the answer to message `upTo` (answers come in order). */
+  private idleWaiters: { upTo: number; resolve: () => void }[] = [];
   private fellBack = false;
 
   constructor(
@@ -188,11 +189,15 @@ export class ParseThread implements LineSink {
     if (this.worker !== undefined) this.send(undefined, undefined, source);
   }
 
-  /** Resolves when every line pushed so far has reached the target. */
+  /**
+   * Resolves when every line pushed so far has reached the target – lines pushed later (another
+   * tail still streaming) are not waited for.
+   */
   whenIdle(): Promise<void> {
     this.flush();
     if (this.inFlight.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    const upTo = this.seq;
+    return new Promise((resolve) => this.idleWaiters.push({ upTo, resolve }));
   }
 
   /**
@@ -268,10 +273,8 @@ export class ParseThread implements LineSink {
     this.inFlight.delete(m.seq);
     for (const b of JSON.parse(m.json) as ElidedParsedLines[]) this.target.pushParsed(restoreElided(b, sent.lines));
     if (m.end !== undefined) this.target.end(m.end);
-    if (this.inFlight.size === 0) {
-      this.worker?.unref();
-      if (this.batch.length === 0) this.wakeIdle();
-    }
+    if (this.inFlight.size === 0) this.worker?.unref();
+    this.wakeIdle(m.seq);
   }
 
   /**
@@ -291,7 +294,7 @@ export class ParseThread implements LineSink {
     if (rest) for (const l of rest) this.target.push(l);
     if (w) void w.terminate();
     if (reason !== undefined) this.options.onFallback?.(reason);
-    this.wakeIdle();
+    this.wakeIdle(Number.POSITIVE_INFINITY);
   }
 
   private replay(m: Unanswered): void {
@@ -299,10 +302,13 @@ export class ParseThread implements LineSink {
     if (m.end !== undefined) this.target.end(m.end);
   }
 
-  private wakeIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+  /** Resolves the waiters whose last message is answered (`answered` = the newest answered seq). */
+  private wakeIdle(answered: number): void {
+    if (this.idleWaiters.length === 0) return;
+    const ready = this.idleWaiters.filter((w) => w.upTo <= answered);
+    if (ready.length === 0) return;
+    this.idleWaiters = this.idleWaiters.filter((w) => w.upTo > answered);
+    for (const w of ready) w.resolve();
   }
 }
 

@@ -194,6 +194,30 @@ test('forget(source): a file read again from its start meets a fresh parser (no 
   pt.dispose();
 });
 
+test('whenIdle waits for the lines pushed before it, not for a source that keeps streaming', async () => {
+  const workerScript = await workerBundle;
+  const e = new DiagnosisEngine();
+  const line = (source: string, i: number): SourceLine => ({ source, line: i, text: `203.0.113.5 - - [28/Nov/2026:10:00:00 +0000] "GET /oauth/authorize?client_id=c&state=st${source}${i} HTTP/1.1" 302 0` });
+  let streamed = 0;
+  let streaming = true;
+  // Another source that always has lines on their way: every answer brings 50 more (a batch, sent at once).
+  const target = { push: (l: SourceLine) => e.push(l), end: (src: string) => e.end(src), pushParsed: (b: Parameters<DiagnosisEngine['pushParsed']>[0]) => {
+    e.pushParsed(b);
+    if (streaming) for (let k = 0; k < 50; k++) pt.push(line('tail.log', ++streamed));
+  } };
+  const pt = new ParseThread(target, { workerScript, batchLines: 50, onFallback: (r) => assert.fail(r) });
+  const stop = setTimeout(() => (streaming = false), 3000);
+  for (let i = 1; i <= 500; i++) pt.push(line('file.log', i));
+  await pt.whenIdle();
+  assert.ok(streaming, 'whenIdle returned while the other source was still streaming');
+  assert.ok(e.snapshot().stats.lines >= 500, 'the 500 lines pushed before whenIdle are in');
+  streaming = false;
+  clearTimeout(stop);
+  await pt.whenIdle();
+  assert.equal(e.snapshot().stats.lines, 500 + streamed);
+  pt.dispose();
+});
+
 test('no worker script: told once, every line parsed here, same result', async () => {
   const lines = mixedLines().slice(0, 3000);
   const e = new DiagnosisEngine();
