@@ -45,6 +45,7 @@ async function loadEngine() {
       sink: (eng, onLines) => {
         let arrived = 0;
         route.to = { push: (l) => { eng.push(l); onLines?.(++arrived); }, end: (src) => eng.end(src), pushParsed: (b) => { eng.pushParsed(b); for (let k = 0; k < b.lines; k++) onLines?.(++arrived); } };
+        thread.warm(); // as the extension does when a tail starts (TailController.run)
         return thread;
       },
       dispose: () => thread.dispose(),
