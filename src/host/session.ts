@@ -90,22 +90,25 @@ export class DiagnosisSession implements vscode.Disposable, LineSink {
   }
 
   push(line: SourceLine): void {
-    if (this.disposed) return;
-    this.dropRestored();
-    this.sourceNames.add(line.source);
-    this.openSources.add(line.source);
+    if (!this.evidenceFrom(line.source)) return;
     this.engine.push(line);
     this.changed();
   }
 
   /** Lines of a source parsed on the parse thread: the same as pushing them, one batch at a time. */
   pushParsed(batch: ParsedLines): void {
-    if (this.disposed) return;
-    this.dropRestored();
-    this.sourceNames.add(batch.source);
-    this.openSources.add(batch.source);
+    if (!this.evidenceFrom(batch.source)) return;
     this.engine.pushParsed(batch);
     this.changed();
+  }
+
+  /** Notes new evidence from a source (it is open until it ends); false once disposed. */
+  private evidenceFrom(source: string): boolean {
+    if (this.disposed) return false;
+    this.dropRestored();
+    this.sourceNames.add(source);
+    this.openSources.add(source);
+    return true;
   }
 
   /** A source has no more lines (a file read to its end, a tail stopped). */

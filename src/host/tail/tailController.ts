@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { LineSink, SourceLine } from '../../core/lines';
 import { RateMeter } from '../../core/tail/rateMeter';
 import { checkSshHost } from '../../core/tail/sourceProfiles';
@@ -8,8 +8,6 @@ import { parseTailStart } from '../../core/tail/tailStart';
 import type { TailStart } from '../../core/tail/tailStart';
 import { CommandSource } from '../../sources/commandSource';
 import { FileTail } from '../../sources/fileTail';
-import { ParseThread } from '../../sources/parseThread';
-import type { ParsedLinesTarget } from '../../sources/parseThread';
 import { readSshConfigHosts } from '../../sources/sshConfigFiles';
 import { SshSource } from '../../sources/sshSource';
 import type { TailSink, TailSource, TailStatus } from '../../sources/tailSource';
@@ -19,10 +17,14 @@ import type { Log } from '../log';
 import { describeStatus, stateLabel } from './tailMessages';
 import { readCommandProfiles, readMaxBacklogBytes, readSourceProfiles } from './tailSettings';
 
-/** What the tail commands need: the log and the sink every line goes to (the session hub). */
+/**
+ * What the tail commands need: the log and the sink every line goes to – the window's parse
+ * thread in front of the session (host/main.ts), which tails start early (`warm`) and Stop
+ * Tailing waits for (`whenIdle`).
+ */
 export interface TailDeps {
   log: Log;
-  sink: LineSink & { end?(source: string): void };
+  sink: LineSink & { end?(source: string): void; warm?(): void; whenIdle?(): Promise<void> };
 }
 
 /**
@@ -84,22 +86,7 @@ export class TailController implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
-  /** Where tailed lines go: a parse thread in front of the session (given, or made here), or the sink itself. */
-  private readonly lines: LineSink & { end?(source: string): void; warm?(): void; whenIdle?(): Promise<void> };
-  /** The parse thread made here (and disposed here), when the sink was the session itself. */
-  private readonly parse: ParseThread | undefined;
-
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: TailDeps) {
-    // Tailed lines are parsed off the extension host's thread (a burst of 100 000 lines would
-    // hold it for seconds); the session only correlates them.
-    const sink = deps.sink;
-    if (isParsedLinesTarget(sink)) {
-      this.parse = new ParseThread(sink, {
-        workerScript: join(__dirname, 'parseThreadWorker.js'),
-        onFallback: (reason) => deps.log.warn(`${reason}; tailed lines are parsed on the extension host thread`),
-      });
-      this.lines = this.parse;
-    } else this.lines = sink;
     this.item = vscode.window.createStatusBarItem('oauthDebugger.tail', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('OAuth log tailing');
     this.item.command = COMMANDS.stopTailing;
@@ -208,8 +195,7 @@ export class TailController implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    // The parse thread stops after the sources: their last lines still reach the session.
-    void this.stopAll().finally(() => this.parse?.dispose());
+    void this.stopAll();
     if (this.timer) clearInterval(this.timer);
     this.item.dispose();
   }
@@ -324,9 +310,9 @@ export class TailController implements vscode.Disposable {
           entry.lines++;
           entry.pending++;
         }
-        this.lines.push(line);
+        this.deps.sink.push(line);
       },
-      end: (source: string) => this.lines.end?.(source),
+      end: (source: string) => this.deps.sink.end?.(source),
     };
     const onStatus = (s: TailStatus): void => {
       const entry = ref.entry;
@@ -334,7 +320,7 @@ export class TailController implements vscode.Disposable {
       entry.status = s;
       this.onStatus(name, entry, s);
     };
-    this.lines.warm?.();
+    this.deps.sink.warm?.();
     const source = make(sink, onStatus);
     ref.entry = { source, label, where, lines: 0, pending: 0, meter: new RateMeter(5), status: source.status };
     this.tails.set(name, ref.entry);
@@ -380,7 +366,7 @@ export class TailController implements vscode.Disposable {
     this.tails.delete(name);
     await t.source.stop();
     // Stopped means every line it read is in the session (the parse thread may hold the last ones).
-    await this.lines.whenIdle?.();
+    await this.deps.sink.whenIdle?.();
     this.deps.log.info(`Stopped tailing ${name} after ${t.lines} lines`);
     this.refresh();
   }
@@ -513,9 +499,4 @@ function formatRate(r: number): string {
 
 function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
-}
-
-function isParsedLinesTarget(sink: TailDeps['sink']): sink is TailDeps['sink'] & ParsedLinesTarget {
-  const s = sink as Partial<ParsedLinesTarget>;
-  return typeof s.pushParsed === 'function' && typeof s.end === 'function';
 }
