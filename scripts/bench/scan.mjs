@@ -4,13 +4,19 @@
 // ratio and the scan's peak RSS (GNU time's %M, else VmHWM from /proc), plus both CPU times and
 // the ratio per CPU second when /usr/bin/time is there (fairer on a shared machine). Targets: scan ≥ ½ grep's throughput, RSS < 150 MB.
 // Files are generated once into the git-ignored .bench/ and reused.
-// Env: BENCH_SCAN_SKIP_1GB=1 skips the 1 GB size (quick runs); BENCH_SCAN_SIZES=50,200 (MB) overrides.
+// Then, per size, where the scan's time goes: the stages of the scan run one by one, each on one
+// thread in a fresh process (stages/scanStage.mjs): reading and gating the file, then parsing the
+// candidate lines, then the whole diagnosis; their CPU times give the cost per candidate line of
+// parsing and of correlating/detecting, set against what a scan at half grep's speed could spend.
+// Env: BENCH_SCAN_SKIP_1GB=1 skips the 1 GB size (quick runs); BENCH_SCAN_SIZES=50,200 (MB) overrides;
+// BENCH_SCAN_STAGES=0 skips the stage runs.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
+import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const benchDir = join(root, '.bench');
@@ -168,7 +174,7 @@ const hasGnuTime = existsSync(GNU_TIME);
  * other processes held the cores. With GNU time the peak RSS is its %M (the child's own maxrss);
  * without it, VmHWM polled from /proc.
  */
-function timed(cmd, args) {
+function timed(cmd, args, { keepStdout = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const timeFile = join(benchDir, `.time-${process.pid}`);
@@ -176,7 +182,10 @@ function timed(cmd, args) {
     // stdout must be a pipe, not /dev/null: GNU grep stops at the first match when its output
     // is /dev/null (it then only needs the exit status), which would flatter its throughput.
     const child = spawn(exe, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', () => {});
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      if (keepStdout) stdout += d;
+    });
     let hwm = 0;
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -204,7 +213,7 @@ function timed(cmd, args) {
         }
         rmSync(timeFile, { force: true });
       }
-      resolve({ ms, cpuMs, hwmKb: hwm, code, stderr });
+      resolve({ ms, cpuMs, hwmKb: hwm, code, stderr, stdout });
     });
   });
 }
@@ -230,7 +239,56 @@ async function measure(mb) {
     console.log(`        per CPU second: grep ${(sizeMb / (grep.cpuMs / 1000)).toFixed(0)} MB/s (${(grep.cpuMs / 1000).toFixed(2)} s CPU)  ` +
       `scan ${(sizeMb / (scan.cpuMs / 1000)).toFixed(0)} MB/s (${(scan.cpuMs / 1000).toFixed(2)} s CPU)  CPU ratio ${(grep.cpuMs / scan.cpuMs).toFixed(2)}`);
   }
+  if (process.env.BENCH_SCAN_STAGES !== '0' && grep.cpuMs !== undefined) await stages(file, grep);
   return { ratio, rssMb };
+}
+
+// ——— where the time goes ———
+
+const stageScript = join(root, 'scripts', 'bench', 'stages', 'scanStage.mjs');
+const stageModules = join(benchDir, 'scan-stage-modules.cjs');
+let stageModulesBuilt = false;
+
+/**
+ * Runs the scan's stages one by one (see stages/scanStage.mjs) on `file` and prints their CPU
+ * times, the cost per candidate line of parsing and of correlating and detecting, and what a scan
+ * at half of grep's speed in this run could spend per candidate line once the file is read and
+ * gated: the wall time it may take, times the cores, less the CPU time of reading and gating.
+ */
+async function stages(file, grep) {
+  if (!stageModulesBuilt) {
+    await esbuild.build({
+      stdin: {
+        contents: `export { readLinesSync } from './src/cli/fileLines';
+export { LineParseStage } from './src/core/engine/parsedLines';
+export { DiagnosisEngine } from './src/core/engine/diagnosisEngine';
+export { writeJsonReport } from './src/core/report/jsonReport';`,
+        resolveDir: root, loader: 'ts',
+      },
+      bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: stageModules, logLevel: 'warning',
+    });
+    stageModulesBuilt = true;
+  }
+  const wasm = join(root, 'dist', 'candidateScan.wasm');
+  const cpu = {};
+  let counts;
+  for (const mode of ['gate', 'parse', 'full']) {
+    const r = await timed(process.execPath, [stageScript, mode, file, stageModules, wasm], { keepStdout: true });
+    if (r.code !== 0 || r.cpuMs === undefined) throw new Error(`scan stage ${mode} failed (exit ${r.code}): ${r.stderr.slice(0, 400)}`);
+    cpu[mode] = r.cpuMs / 1000;
+    counts = JSON.parse(r.stdout.trim().split('\n').pop());
+  }
+  const n = counts.candidates;
+  const us = (s) => ((s * 1e6) / n).toFixed(1);
+  const cores = availableParallelism();
+  // A scan at half grep's speed may take twice grep's wall time, on every core.
+  const budget = (2 * grep.ms / 1000) * cores;
+  const left = budget - cpu.gate;
+  console.log(`        where the time goes, one thread per stage (CPU s): read + gate ${cpu.gate.toFixed(2)} (${counts.lines} lines, ${n} candidates)` +
+    `  + parse ${(cpu.parse - cpu.gate).toFixed(2)} (${us(cpu.parse - cpu.gate)} µs per candidate)` +
+    `  + correlate, detect, report ${(cpu.full - cpu.parse).toFixed(2)} (${us(cpu.full - cpu.parse)} µs)`);
+  console.log(`        ratio 0.5 here: ${(2 * grep.ms / 1000).toFixed(2)} s wall × ${cores} cores = ${budget.toFixed(2)} CPU s; after read + gate, ` +
+    `${left > 0 ? us(left) : '0'} µs per candidate line for parse + correlate + detect (measured: ${us(cpu.full - cpu.gate)} µs)`);
 }
 
 if (!existsSync(cli)) {
