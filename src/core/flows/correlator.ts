@@ -70,6 +70,7 @@ const ADJACENT_MS = 5_000;
 const SAME_REQUEST_MS = 2_000;
 const RECENT_REQUESTS = 512;
 const PER_KEY_FLOWS = 6;
+const KEYLESS_REQUESTS = 64;
 
 export class FlowCorrelator {
   private readonly windowMs: number;
@@ -99,6 +100,11 @@ export class FlowCorrelator {
    * can answer without walking up to 1 024 entries per event (measured: ~10 % of a scan's CPU).
    */
   private recentFile: string | undefined;
+  /**
+   * The latest requests that joined a flow naming no key or client (see isKeyless), for step 2 of
+   * `add`: few in any log, so looking through them costs nothing when a flow was found by key.
+   */
+  private readonly keylessRequests: TrackedEvent[] = [];
   private readonly scratchMaps: KeyIndex[] = [];
   private readonly scratchValues: string[] = [];
   private lastFlow: FlowState | undefined;
@@ -146,12 +152,24 @@ export class FlowCorrelator {
     if (flow && !compatible(flow, te, true)) flow = undefined;
 
     // 2. The same request logged by another source (app log + nginx).
-    if (!flow && ev.method && ev.path && t !== undefined) {
-      const same = this.findSameRequest(te);
-      if (same) {
-        te.sameRequestAs = same.seq;
-        const f = same.flow;
-        if (f && !f.dropped) flow = f;
+    if (ev.method && ev.path && t !== undefined) {
+      if (!flow) {
+        const same = this.findSameRequest(te, this.recent, true);
+        if (same) {
+          te.sameRequestAs = same.seq;
+          const f = same.flow;
+          if (f && !f.dropped) flow = f;
+        }
+      } else if (this.keylessRequests.length) {
+        // Found by a key, while the other source's line of the same request may sit in a flow of
+        // its own that names no key or client – an nginx token request that came too long after
+        // the login to be placed by time, read before the app log that names the code: one flow.
+        const same = this.findSameRequest(te, this.keylessRequests, false);
+        const f = same?.flow;
+        if (same && f && f !== flow && !f.dropped && isKeyless(f) && this.canMerge(flow, f)) {
+          te.sameRequestAs = same.seq;
+          flow = this.merge(flow, f);
+        }
       }
     }
 
@@ -187,6 +205,7 @@ export class FlowCorrelator {
     this.byIp.clear();
     this.recent.length = 0;
     this.recentFile = undefined;
+    this.keylessRequests.length = 0;
     this.lastFlow = undefined;
     this.tail = undefined;
     this.eventCount = 0;
@@ -247,18 +266,19 @@ export class FlowCorrelator {
     }
   }
 
-  private findSameRequest(te: TrackedEvent): TrackedEvent | undefined {
+  /** The newest request of `list` that is `te`'s request seen by another source (another file, within SAME_REQUEST_MS). */
+  private findSameRequest(te: TrackedEvent, list: TrackedEvent[], isRecent: boolean): TrackedEvent | undefined {
     const ev = te.ev;
-    if (ev.time === undefined || (this.recentFile !== undefined && this.recentFile === ev.ref.file)) return undefined;
+    if (ev.time === undefined || (isRecent && this.recentFile !== undefined && this.recentFile === ev.ref.file)) return undefined;
     const key = requestKey(te);
-    for (let i = this.recent.length - 1; i >= 0; i--) {
-      const other = this.recent[i]!;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const other = list[i]!;
       const o = other.ev;
       if (o.ref.file === ev.ref.file || o.time === undefined || ev.time === undefined) continue;
       if (Math.abs(o.time - ev.time) > SAME_REQUEST_MS) continue;
       if (requestKey(other) !== key) continue;
       if (o.status !== undefined && ev.status !== undefined && o.status !== ev.status) continue;
-      return this.recent[i]!;
+      return other;
     }
     return undefined;
   }
@@ -345,6 +365,10 @@ export class FlowCorrelator {
       this.recent.push(te);
       if (this.recent.length > RECENT_REQUESTS * 2) this.recent.splice(0, this.recent.length - RECENT_REQUESTS);
       this.noteRecentFile(ev.ref.file);
+      if (isKeyless(flow)) {
+        this.keylessRequests.push(te);
+        if (this.keylessRequests.length > KEYLESS_REQUESTS) this.keylessRequests.shift();
+      }
     }
     // Move to the most-recently-active end (unless it is there already: most lines continue the
     // flow of the line before).
@@ -515,6 +539,11 @@ function requestKey(te: TrackedEvent): string {
 
 function idNumber(id: string): number {
   return Number(id.slice(5));
+}
+
+/** A flow placed only by time, IP or adjacency: no hard key (code, state, request id, token) and no client id. */
+function isKeyless(flow: FlowState): boolean {
+  return flow.keys === undefined && flow.clientId === undefined;
 }
 
 function pushRecent(map: Map<string, FlowState[]>, key: string, flow: FlowState): void {

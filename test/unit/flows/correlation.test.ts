@@ -56,6 +56,41 @@ test('app log and nginx log of the same requests merge into one flow without dou
   assert.deepEqual(findings, []);
 });
 
+test('nginx read first: a token request too late to be placed by time still joins the flow its app-log line names by code', () => {
+  // The demo's expired code: nginx logs the token request 75 s after the consent, from the
+  // connector's server (another IP), without any key; the app log, read afterwards, names the code.
+  const nginx = [
+    ev('access.log', 1, 0, { format: 'nginx', method: 'GET', path: '/oauth/authorize', status: 200, clientId: 'chatgpt-client-123', state: 'st-aaaaaaaaaaaa', redirectUri: REDIRECT, ip: '104.28.1.1' }),
+    ev('access.log', 2, 4, { format: 'nginx', method: 'POST', path: '/oauth/authorize', status: 302, ip: '104.28.1.1' }),
+    ev('access.log', 3, 79, { format: 'nginx', method: 'POST', path: '/oauth/token', status: 400, ip: '20.171.207.152' }),
+  ];
+  const app = [
+    ev('laravel.log', 10, 4, { stage: 'callback', clientId: 'chatgpt-client-123', state: 'st-aaaaaaaaaaaa', code: code('def502late') }),
+    ev('laravel.log', 11, 79, { method: 'POST', path: '/oauth/token', clientId: 'chatgpt-client-123', grantType: 'authorization_code', redirectUri: REDIRECT, code: code('def502late') }),
+    ev('laravel.log', 12, 79, { stage: 'token', status: 400, error: 'invalid_grant', reason: 'code_expired', clientId: 'chatgpt-client-123', code: code('def502late') }),
+  ];
+  const { flows } = run([...nginx, ...app]);
+  const where = JSON.stringify(flows.map((f) => f.events.map((e) => `${e.ref.file}:${e.ref.line}`)));
+  assert.equal(flows.length, 1, where);
+  assert.equal(flows[0]!.events.length, 6, where);
+  // Read the other way round, the token line joins by the app line it repeats (as before).
+  const reversed = run([...app, ...nginx]).flows;
+  const withToken = reversed.find((f) => f.events.some((e) => e.ref.file === 'access.log' && e.ref.line === 3));
+  assert.ok(withToken?.events.some((e) => e.ref.file === 'laravel.log' && e.ref.line === 11), JSON.stringify(reversed.map((f) => f.events.map((e) => `${e.ref.file}:${e.ref.line}`))));
+});
+
+test('a keyless request line of another file at the same moment does not pull in a flow that names other keys', () => {
+  // Two logins at once: the nginx token line belongs to the flow whose own keys say so; a flow
+  // with a state of its own is never merged into another by that line.
+  const nginx = [
+    ev('access.log', 1, 0, { format: 'nginx', method: 'GET', path: '/oauth/authorize', status: 200, clientId: 'client-b', state: 'st-bbbbbbbbbbbb', ip: '10.0.0.2' }),
+    ev('access.log', 2, 60, { format: 'nginx', method: 'POST', path: '/oauth/token', status: 200, ip: '34.1.1.1', clientId: 'client-b' }),
+  ];
+  const app = healthyFlow('laravel.log', 10, 53);
+  const { flows } = run([...nginx, ...app]);
+  assert.equal(flows.length, 2, JSON.stringify(flows.map((f) => f.events.map((e) => `${e.ref.file}:${e.ref.line}`))));
+});
+
 test('the same request in two logs is recognised after a long run of one file cut the recent-request list', () => {
   // The correlator skips its same-request search while every remembered request comes from the
   // event's own file; this checks that shortcut follows the list as files alternate and it is cut.

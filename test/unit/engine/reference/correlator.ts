@@ -58,6 +58,8 @@ export class FlowCorrelator {
   private readonly byClient = new Map<string, FlowState[]>();
   private readonly byIp = new Map<string, FlowState[]>();
   private readonly recent: TrackedEvent[] = [];
+  /** The latest 64 requests that joined a flow naming no key or client. */
+  private readonly keylessRequests: TrackedEvent[] = [];
   /**
    * The one file every entry of `recent` comes from, or undefined when they come from several (or
    * none). findSameRequest only matches events of another file, so with a single-file `recent` it
@@ -102,13 +104,21 @@ export class FlowCorrelator {
     }
     if (flow && !compatible(flow, te, true)) flow = undefined;
 
-    // 2. The same request logged by another source (app log + nginx).
+    // 2. The same request logged by another source (app log + nginx); when the flow was found by
+    // a key, the other source's line may sit in a flow naming no key or client: merge it.
     if (!flow && ev.method && ev.path && t !== undefined) {
-      const same = this.findSameRequest(te);
+      const same = this.findSameRequest(te, this.recent, true);
       if (same) {
         te.sameRequestAs = same.seq;
         const f = this.flowOfSeq.get(same.seq);
         if (f && !f.dropped) flow = f;
+      }
+    } else if (flow && ev.method && ev.path && t !== undefined) {
+      const same = this.findSameRequest(te, this.keylessRequests, false);
+      const f = same ? this.flowOfSeq.get(same.seq) : undefined;
+      if (same && f && f !== flow && !f.dropped && isKeyless(f) && this.canMerge(flow, f)) {
+        te.sameRequestAs = same.seq;
+        flow = this.merge(flow, f);
       }
     }
 
@@ -145,6 +155,7 @@ export class FlowCorrelator {
     this.byIp.clear();
     this.recent.length = 0;
     this.recentFile = undefined;
+    this.keylessRequests.length = 0;
     this.flowOfSeq.clear();
     this.lastFlow = undefined;
     this.eventCount = 0;
@@ -205,18 +216,18 @@ export class FlowCorrelator {
     }
   }
 
-  private findSameRequest(te: TrackedEvent): TrackedEvent | undefined {
+  private findSameRequest(te: TrackedEvent, list: TrackedEvent[], isRecent: boolean): TrackedEvent | undefined {
     const ev = te.ev;
-    if (ev.time === undefined || (this.recentFile !== undefined && this.recentFile === ev.ref.file)) return undefined;
+    if (ev.time === undefined || (isRecent && this.recentFile !== undefined && this.recentFile === ev.ref.file)) return undefined;
     const key = requestKey(te);
-    for (let i = this.recent.length - 1; i >= 0; i--) {
-      const other = this.recent[i]!;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const other = list[i]!;
       const o = other.ev;
       if (o.ref.file === ev.ref.file || o.time === undefined || ev.time === undefined) continue;
       if (Math.abs(o.time - ev.time) > SAME_REQUEST_MS) continue;
       if (requestKey(other) !== key) continue;
       if (o.status !== undefined && ev.status !== undefined && o.status !== ev.status) continue;
-      return this.recent[i]!;
+      return other;
     }
     return undefined;
   }
@@ -280,6 +291,10 @@ export class FlowCorrelator {
       this.recent.push(te);
       if (this.recent.length > RECENT_REQUESTS * 2) this.recent.splice(0, this.recent.length - RECENT_REQUESTS);
       this.noteRecentFile(ev.ref.file);
+      if (isKeyless(flow)) {
+        this.keylessRequests.push(te);
+        if (this.keylessRequests.length > 64) this.keylessRequests.shift();
+      }
     }
     // Move to the most-recently-active end.
     this.flows.delete(flow.id);
@@ -440,4 +455,9 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMomen
   }
   if (!byKey && si < STAGE_INDEX.token && flow.furthest >= STAGE_INDEX.token) return false;
   return true;
+}
+
+/** A flow placed only by time, IP or adjacency: no index key and no client id. */
+function isKeyless(flow: FlowState): boolean {
+  return flow.keys.size === 0 && flow.clientId === undefined;
 }
