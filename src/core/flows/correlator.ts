@@ -5,6 +5,7 @@
  * (method + path + time), then client id or IP within a time window, then plain adjacency.
  * Memory is bounded by `maxEvents`: the least recently active flows are handed to `onDrop`.
  */
+import type { OAuthEvent } from '../model';
 import type { TrackedEvent } from './eventFacts';
 import { STAGE_INDEX, isFailure, isNonCodeGrant, isSuccess, isTransientStatus, stripQuery } from './eventFacts';
 import type { SmallSet } from './smallSet';
@@ -154,8 +155,11 @@ export class FlowCorrelator {
     // 2. The same request logged by another source (app log + nginx).
     if (ev.method && ev.path && t !== undefined) {
       if (!flow) {
+        // Two lines that name no flow (no key, no client) say nothing more than the heuristics
+        // below, and in two nginx logs behind a load balancer they are two requests: each is
+        // placed by its own file's neighbours instead.
         const same = this.findSameRequest(te, this.recent, true);
-        if (same) {
+        if (same && (namesItsFlow(same.ev) || namesItsFlow(ev))) {
           te.sameRequestAs = same.seq;
           const f = same.flow;
           if (f && !f.dropped) flow = f;
@@ -278,6 +282,7 @@ export class FlowCorrelator {
       if (Math.abs(o.time - ev.time) > SAME_REQUEST_MS) continue;
       if (requestKey(other) !== key) continue;
       if (o.status !== undefined && ev.status !== undefined && o.status !== ev.status) continue;
+      if (namesOtherRequest(o, ev)) continue;
       return other;
     }
     return undefined;
@@ -624,4 +629,19 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMomen
   }
   if (!byKey && si < STAGE_INDEX.token && flow.furthest >= STAGE_INDEX.token) return false;
   return true;
+}
+
+/** Whether a line carries something that names one flow: a client id, state, code, request id or token. */
+function namesItsFlow(ev: OAuthEvent): boolean {
+  return ev.clientId !== undefined || ev.state !== undefined || ev.code !== undefined || ev.requestId !== undefined || ev.refreshToken !== undefined || (ev.tokens !== undefined && ev.tokens.length > 0);
+}
+
+/**
+ * One request logged twice carries one client id, state and code: two lines that name different
+ * ones are two requests (concurrent logins of two users), however close in time.
+ */
+function namesOtherRequest(a: OAuthEvent, b: OAuthEvent): boolean {
+  if (a.clientId !== undefined && b.clientId !== undefined && a.clientId.trim() !== b.clientId.trim()) return true;
+  if (a.state !== undefined && b.state !== undefined && a.state !== b.state) return true;
+  return a.code !== undefined && b.code !== undefined && a.code.fingerprint !== b.code.fingerprint;
 }

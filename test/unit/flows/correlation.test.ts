@@ -79,6 +79,28 @@ test('nginx read first: a token request too late to be placed by time still join
   assert.ok(withToken?.events.some((e) => e.ref.file === 'laravel.log' && e.ref.line === 11), JSON.stringify(reversed.map((f) => f.events.map((e) => `${e.ref.file}:${e.ref.line}`))));
 });
 
+test('two logins in the same second, one seen in nginx and one in the app log, are not taken for one request logged twice', () => {
+  const nginx = [ev('access.log', 1, 0, { format: 'nginx', method: 'GET', path: '/oauth/authorize', status: 200, clientId: 'client-b', state: 'st-bbbbbbbbbbbb', redirectUri: REDIRECT, ip: '10.0.0.2' })];
+  const app = [ev('laravel.log', 1, 1, { method: 'GET', path: '/oauth/authorize', clientId: 'client-a', state: 'st-aaaaaaaaaaaa', redirectUri: REDIRECT })];
+  for (const events of [[...nginx, ...app], [...app, ...nginx]]) {
+    const { flows, findings } = run(events);
+    assert.equal(flows.length, 2, JSON.stringify(flows.map((f) => f.events.map((e) => `${e.ref.file}:${e.ref.line}`))));
+    assert.deepEqual(findings.filter((f) => f.id === 'client_id_mismatch' || f.id === 'state_mismatch'), []);
+  }
+});
+
+test('two nginx logs behind a load balancer: key-less token requests of the same second stay with their own file\'s login', () => {
+  const web = (file: string, user: string): OAuthEvent[] => [
+    ev(file, 1, 0, { format: 'nginx', method: 'GET', path: '/oauth/authorize', status: 302, clientId: 'webapp', state: `st-${user}-aaaaaaaa`, ip: `104.28.0.${user.length}` }),
+    ev(file, 2, 5, { format: 'nginx', stage: 'callback', method: 'GET', path: '/auth/callback', status: 302, state: `st-${user}-aaaaaaaa`, code: code(`def502${user}`), ip: `104.28.0.${user.length}` }),
+    ev(file, 3, 5, { format: 'nginx', method: 'POST', path: '/oauth/token', status: 200, ip: '10.0.1.20' }),
+  ];
+  const { flows, findings } = run([...web('web1.log', 'ann'), ...web('web2.log', 'bobby')]);
+  assert.equal(flows.length, 2);
+  for (const f of flows) assert.deepEqual(f.events.map((e) => e.ref.line), [1, 2, 3], JSON.stringify(flows.map((x) => x.events.map((e) => `${e.ref.file}:${e.ref.line}`))));
+  assert.deepEqual(findings.map((f) => f.id), []);
+});
+
 test('a keyless request line of another file at the same moment does not pull in a flow that names other keys', () => {
   // Two logins at once: the nginx token line belongs to the flow whose own keys say so; a flow
   // with a state of its own is never merged into another by that line.

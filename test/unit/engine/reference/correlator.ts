@@ -5,6 +5,7 @@
  * (method + path + time), then client id or IP within a time window, then plain adjacency.
  * Memory is bounded by `maxEvents`: the least recently active flows are handed to `onDrop`.
  */
+import type { OAuthEvent } from '../../../../src/core/model';
 import type { TrackedEvent } from './eventFacts';
 import { STAGE_INDEX, isFailure, isSuccess, isTransientStatus, stripQuery } from './eventFacts';
 
@@ -108,7 +109,7 @@ export class FlowCorrelator {
     // a key, the other source's line may sit in a flow naming no key or client: merge it.
     if (!flow && ev.method && ev.path && t !== undefined) {
       const same = this.findSameRequest(te, this.recent, true);
-      if (same) {
+      if (same && (namesItsFlow(same.ev) || namesItsFlow(ev))) {
         te.sameRequestAs = same.seq;
         const f = this.flowOfSeq.get(same.seq);
         if (f && !f.dropped) flow = f;
@@ -227,6 +228,7 @@ export class FlowCorrelator {
       if (Math.abs(o.time - ev.time) > SAME_REQUEST_MS) continue;
       if (requestKey(other) !== key) continue;
       if (o.status !== undefined && ev.status !== undefined && o.status !== ev.status) continue;
+      if (namesOtherRequest(o, ev)) continue;
       return other;
     }
     return undefined;
@@ -460,4 +462,18 @@ function compatible(flow: FlowState, te: TrackedEvent, byKey: boolean, sameMomen
 /** A flow placed only by time, IP or adjacency: no index key and no client id. */
 function isKeyless(flow: FlowState): boolean {
   return flow.keys.size === 0 && flow.clientId === undefined;
+}
+
+function namesItsFlow(ev: OAuthEvent): boolean {
+  return ev.clientId !== undefined || ev.state !== undefined || ev.code !== undefined || ev.requestId !== undefined || ev.refreshToken !== undefined || (ev.tokens !== undefined && ev.tokens.length > 0);
+}
+
+/**
+ * One request logged twice carries one client id, state and code: two lines that name different
+ * ones are two requests (concurrent logins of two users), however close in time.
+ */
+function namesOtherRequest(a: OAuthEvent, b: OAuthEvent): boolean {
+  if (a.clientId !== undefined && b.clientId !== undefined && a.clientId.trim() !== b.clientId.trim()) return true;
+  if (a.state !== undefined && b.state !== undefined && a.state !== b.state) return true;
+  return a.code !== undefined && b.code !== undefined && a.code.fingerprint !== b.code.fingerprint;
 }
