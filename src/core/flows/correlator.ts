@@ -2,7 +2,10 @@
  * Groups events into flows as they arrive (a file read once or a live tail alike). Keys, strongest
  * first: request id (the app log and the proxy log of one request), the code fingerprint, the
  * state, refresh / access token fingerprints, then the same request seen in another source
- * (method + path + time), then client id or IP within a time window, then plain adjacency.
+ * (method + path + time, never across different client ids, states or codes, and not between two
+ * lines that both name nothing), then client id or IP within a time window, then plain adjacency.
+ * A flow made only of such key-less lines is merged into the keyed flow of its request's other
+ * log line when that line comes later (files are read one after another).
  * Memory is bounded by `maxEvents`: the least recently active flows are handed to `onDrop`.
  */
 import type { OAuthEvent } from '../model';
