@@ -115,7 +115,8 @@ export async function probeAuthorize(run: ProbeRun, meta: Record<string, unknown
         ctx.raise({
           id: 'redirect_uri_mismatch',
           severity: 'error',
-          detail: `the AS rejects redirect_uri ${opts.redirectUri} but accepts ${found.variant}: ${cmp.detail}`,
+          // Registered value first, as compareRedirectUris names them ("the first ends with …").
+          detail: `the AS accepts redirect_uri ${found.variant} (registered) but rejects ${opts.redirectUri} (sent): ${cmp.detail}`,
           data: { kind: cmp.kind ?? 'not_registered', registered: found.variant, sent: opts.redirectUri, expectedRange: cmp.expectedRange, actualRange: cmp.actualRange },
         }, [main.outcome.exchange, found.outcome.exchange]);
         return { status: 'failed', summary: `redirect_uri not registered; ${found.variant} is (${cmp.kind})`, value: false };

@@ -55,6 +55,8 @@ test('client registered with a trailing slash: redirect_uri_mismatch of kind tra
     const f = r.findings.find((x) => x.id === 'redirect_uri_mismatch');
     assert.equal(f?.data?.kind, 'trailing_slash');
     assert.equal(f?.data?.registered, `${REDIRECT}/`);
+    // The detail names the two in the order its comparison does: the one with the slash is the registered one.
+    assert.match(f?.detail ?? '', new RegExp(`^the AS accepts redirect_uri ${REDIRECT}/ \\(registered\\) but rejects ${REDIRECT} \\(sent\\): .*the first ends with "/"`));
     assert.equal(f?.stage, 'authorize');
     assert.ok((f?.exchanges?.length ?? 0) >= 2, 'evidence: the rejected and the accepted request');
   } finally {
