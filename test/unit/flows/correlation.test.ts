@@ -144,6 +144,24 @@ test('missing stages: a token exchange without a logged authorize still makes a 
   assert.equal(st.token_issued, 'ok');
 });
 
+test('grants without a code: the browser stages are not applicable, not missing or implied', () => {
+  const stagesOf = (grantType: string, status: number): Record<string, string> => {
+    const { flows } = run([ev('auth.jsonl', 1, 0, { stage: 'token', path: '/token', method: 'POST', status, clientId: 'batch-job', grantType, ...(status >= 400 ? { error: 'unauthorized_client' } : {}) })]);
+    assert.equal(flows.length, 1);
+    return Object.fromEntries(flows[0]!.stages.map((s) => [s.stage, s.status]));
+  };
+  for (const grant of ['client_credentials', 'password', 'refresh_token']) {
+    for (const status of [200, 400]) {
+      const st = stagesOf(grant, status);
+      assert.deepEqual([st.authorize, st.consent, st.callback], ['not_applicable', 'not_applicable', 'not_applicable'], `${grant} ${status}`);
+      assert.equal(st.token, status === 200 ? 'ok' : 'failed');
+    }
+  }
+  // A code exchange alone still implies the login before it.
+  const code = stagesOf('authorization_code', 200);
+  assert.deepEqual([code.authorize, code.consent], ['ok', 'ok']);
+});
+
 test('favicon 404s and health-check 401s make no flow and no finding', () => {
   const { flows, findings } = run([
     ev('access.log', 1, 0, { format: 'nginx', method: 'GET', path: '/favicon.ico', status: 404 }),

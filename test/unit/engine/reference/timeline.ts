@@ -8,6 +8,7 @@ import { STAGES } from '../../../../src/core/model';
 import type { FlowState } from './correlator';
 import type { TrackedEvent } from './eventFacts';
 import { STAGE_INDEX, isFailure, isSuccess, isTransientStatus } from './eventFacts';
+import { isNonCodeGrant } from '../../../../src/core/flows/eventFacts';
 
 /** A flow's events in time order (lines without a timestamp keep their place within their source). */
 export function orderedEvents(state: FlowState): TrackedEvent[] {
@@ -57,6 +58,11 @@ export function buildFlow(state: FlowState, ordered: TrackedEvent[] = orderedEve
   });
   let furthestSeen = -1;
   for (const s of STAGES) if (byStage.has(s)) furthestSeen = STAGE_INDEX[s];
+  // Token requests of grants without a code (client credentials, password, refresh…) and nothing
+  // before them: the browser stages are not part of this flow, not missing from the logs.
+  const tokenEvents = byStage.get('token') ?? [];
+  const grantOnly = tokenEvents.length > 0 && !byStage.has('authorize') && !byStage.has('consent') && !byStage.has('callback') &&
+    tokenEvents.every((i) => isNonCodeGrant(ordered[i]!.ev.grantType));
 
   const entries: StageEntry[] = [];
   let failedAt = -1;
@@ -68,7 +74,7 @@ export function buildFlow(state: FlowState, ordered: TrackedEvent[] = orderedEve
       const outcome = stageOutcome(idx.map((i) => ordered[i]!), furthestSeen > si);
       status = outcome === 'failed' ? 'failed' : 'ok';
       if (status === 'failed' && failedAt < 0) failedAt = si;
-    } else if (stage === 'discovery' || stage === 'registration') {
+    } else if (stage === 'discovery' || stage === 'registration' || (grantOnly && si <= STAGE_INDEX.callback)) {
       status = 'not_applicable';
     } else if (failedAt >= 0 && si > failedAt) {
       status = 'not_applicable';
@@ -106,7 +112,7 @@ export function buildFlow(state: FlowState, ordered: TrackedEvent[] = orderedEve
 function impliedBy(stage: string, byStage: Map<string, number[]>, ordered: TrackedEvent[]): boolean {
   const codeSeen = [...(byStage.get('callback') ?? []), ...(byStage.get('token') ?? [])].some((i) => {
     const ev = ordered[i]!.ev;
-    return ev.code !== undefined || (ordered[i]!.stage === 'token' && ev.grantType !== 'refresh_token' && ev.grantType !== 'client_credentials');
+    return ev.code !== undefined || (ordered[i]!.stage === 'token' && !isNonCodeGrant(ev.grantType));
   });
   if (stage === 'authorize' || stage === 'consent') return codeSeen;
   if (stage === 'callback') return (byStage.get('token') ?? []).some((i) => ordered[i]!.ev.code !== undefined);
