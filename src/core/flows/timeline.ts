@@ -139,15 +139,19 @@ export function buildFlow(state: FlowState, ordered: TrackedEvent[] = orderedEve
 
 /**
  * Whether a later stage proves an unlogged one happened: a code at the callback or a token
- * exchange means the user was sent to authorize and consented.
+ * exchange means the user was sent to authorize and consented; a login or consent page means the
+ * authorize request was accepted; tokens issued for a code mean the code reached the callback.
  */
 function impliedBy(stage: string, byStage: Map<string, number[]>, ordered: TrackedEvent[]): boolean {
   const codeSeen = [...(byStage.get('callback') ?? []), ...(byStage.get('token') ?? [])].some((i) => {
     const ev = ordered[i]!.ev;
     return ev.code !== undefined || (ordered[i]!.stage === 'token' && !isNonCodeGrant(ev.grantType));
   });
-  if (stage === 'authorize' || stage === 'consent') return codeSeen;
-  if (stage === 'callback') return (byStage.get('token') ?? []).some((i) => ordered[i]!.ev.code !== undefined);
+  // Tokens issued for a code (Keycloak's CODE_TO_TOKEN): the code went through the callback.
+  const issuedForCode = (byStage.get('token_issued') ?? []).some((i) => ordered[i]!.stage === 'token_issued' && (ordered[i]!.ev.code !== undefined || ordered[i]!.ev.grantType === 'authorization_code'));
+  if (stage === 'authorize') return codeSeen || issuedForCode || byStage.has('consent');
+  if (stage === 'consent') return codeSeen || issuedForCode;
+  if (stage === 'callback') return issuedForCode || (byStage.get('token') ?? []).some((i) => ordered[i]!.ev.code !== undefined);
   if (stage === 'token' && (byStage.get('token_issued') ?? []).length) return true;
   if (stage === 'token' || stage === 'token_issued') return (byStage.get('api') ?? []).some((i) => isSuccess(ordered[i]!.ev));
   return false;

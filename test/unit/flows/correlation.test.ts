@@ -162,6 +162,21 @@ test('grants without a code: the browser stages are not applicable, not missing 
   assert.deepEqual([code.authorize, code.consent], ['ok', 'ok']);
 });
 
+test('what a login server alone logs implies the steps it does not see (Keycloak LOGIN then CODE_TO_TOKEN)', () => {
+  const stages = (events: OAuthEvent[]): Record<string, string> => {
+    const { flows } = run(events);
+    assert.equal(flows.length, 1);
+    return Object.fromEntries(flows[0]!.stages.map((s) => [s.stage, s.status]));
+  };
+  const login = ev('kc.log', 1, 0, { format: 'keycloak', stage: 'consent', clientId: 'shop-web', code: code('kc-session-1') });
+  const issued = ev('kc.log', 2, 1, { format: 'keycloak', stage: 'token_issued', clientId: 'shop-web', grantType: 'authorization_code', code: code('kc-session-1') });
+  // The login page means the authorize request was accepted; tokens for the code mean it reached the callback.
+  assert.deepEqual(Object.values(stages([login, issued])).slice(2, 7), ['ok', 'ok', 'ok', 'ok', 'ok']);
+  // A failed login still followed an accepted authorize request.
+  const failedLogin = stages([ev('kc.log', 1, 0, { format: 'keycloak', stage: 'consent', clientId: 'shop-web', error: 'invalid_user_credentials' })]);
+  assert.deepEqual([failedLogin.authorize, failedLogin.consent], ['ok', 'failed']);
+});
+
 test('favicon 404s and health-check 401s make no flow and no finding', () => {
   const { flows, findings } = run([
     ev('access.log', 1, 0, { format: 'nginx', method: 'GET', path: '/favicon.ico', status: 404 }),
