@@ -232,13 +232,20 @@ function reasonFromFrames(frames: Frame[], body: string): FrameReading {
   }
   // Every class or method named below contains one of these words: most entries have none.
   if (!FRAME_WORDS_RE.test(body)) return r;
-  if (body.includes('AuthCodeGrant')) r.grantType = 'authorization_code';
-  else if (body.includes('RefreshTokenGrant')) {
-    r.grantType = 'refresh_token';
+  // The grant class named first is the one that ran (the frames nearest the throw); later frames
+  // may name another (a grant that delegates, or a trace pasted together).
+  let firstGrant = -1;
+  for (const [cls, grantType] of GRANT_CLASSES) {
+    const at = body.indexOf(cls);
+    if (at >= 0 && (firstGrant < 0 || at < firstGrant)) {
+      firstGrant = at;
+      r.grantType = grantType;
+    }
+  }
+  if (r.grantType === 'refresh_token') {
     r.reason ??= body.includes('validateOldRefreshToken') ? 'refresh_token_invalid' : undefined;
     if (r.reason === undefined) delete r.reason;
-  } else if (body.includes('ClientCredentialsGrant')) r.grantType = 'client_credentials';
-  else if (body.includes('PasswordGrant')) r.grantType = 'password';
+  }
   if (body.includes('respondToAccessTokenRequest') || body.includes('AccessTokenController')) r.stage = 'token';
   else if (body.includes('validateAuthorizationRequest')) r.stage = 'authorize';
   else if (body.includes('completeAuthorizationRequest') || body.includes('ApproveAuthorizationController') || body.includes('DenyAuthorizationController')) r.stage = 'consent';
@@ -247,6 +254,14 @@ function reasonFromFrames(frames: Frame[], body: string): FrameReading {
 }
 
 const FRAME_WORDS_RE = /Grant|Request|Controller|Validator|ResourceServer/;
+
+/** League's grant classes and the grant_type each handles. */
+const GRANT_CLASSES: readonly (readonly [string, string])[] = [
+  ['AuthCodeGrant', 'authorization_code'],
+  ['RefreshTokenGrant', 'refresh_token'],
+  ['ClientCredentialsGrant', 'client_credentials'],
+  ['PasswordGrant', 'password'],
+];
 
 function stageForError(error: string, reason: FindingId | undefined): Stage | undefined {
   if (reason === 'redirect_uri_mismatch' || reason === 'pkce_missing') return undefined;

@@ -160,6 +160,13 @@ test('grants without a code: the browser stages are not applicable, not missing 
   // A code exchange alone still implies the login before it.
   const code = stagesOf('authorization_code', 200);
   assert.deepEqual([code.authorize, code.consent], ['ok', 'ok']);
+  // The error logged for a client-credentials request names no grant: still no browser stages.
+  const { flows } = run([
+    ev('laravel.log', 1, 0, { stage: 'token', path: '/oauth/token', method: 'POST', clientId: '7', grantType: 'client_credentials' }),
+    ev('laravel.log', 2, 0, { stage: 'token', status: 401, error: 'invalid_client', clientId: '7' }),
+  ]);
+  assert.equal(flows.length, 1);
+  assert.deepEqual(flows[0]!.stages.slice(2, 5).map((s) => s.status), ['not_applicable', 'not_applicable', 'not_applicable']);
 });
 
 test('what a login server alone logs implies the steps it does not see (Keycloak LOGIN then CODE_TO_TOKEN)', () => {

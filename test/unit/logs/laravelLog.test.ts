@@ -151,3 +151,20 @@ test('an enormous stack trace is folded with bounded memory and still parsed', (
   assert.ok(p.stats.droppedChars > 1_000_000);
   assert.equal(p.stats.folded, frames.length + 2);
 });
+
+test('the grant read from a League stack trace is the grant class nearest the throw, not the first one checked', () => {
+  const trace = (grant: string, outer: string): string => [
+    '[2024-01-15 09:01:40] production.ERROR: Client authentication failed {"exception":"[object] (League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException(code: 4): Client authentication failed at /var/www/vendor/league/oauth2-server/src/Exception/OAuthServerException.php:152)',
+    '[stacktrace]',
+    '#0 /var/www/vendor/league/oauth2-server/src/Grant/AbstractGrant.php(290): League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException::invalidClient(Object(Nyholm\\\\Psr7\\\\ServerRequest))',
+    `#1 /var/www/vendor/league/oauth2-server/src/Grant/${grant}.php(49): League\\\\OAuth2\\\\Server\\\\Grant\\\\AbstractGrant->validateClient(Object(Nyholm\\\\Psr7\\\\ServerRequest))`,
+    `#2 /var/www/vendor/league/oauth2-server/src/AuthorizationServer.php(202): League\\\\OAuth2\\\\Server\\\\Grant\\\\${outer}->respondToAccessTokenRequest(Object(Nyholm\\\\Psr7\\\\ServerRequest))`,
+    '#3 {main}',
+    '"}',
+  ].join('\n');
+  // A trace naming two grant classes (one delegating to another, or pasted together): the inner one ran.
+  assert.equal(run(trace('ClientCredentialsGrant', 'AuthCodeGrant'))[0]?.grantType, 'client_credentials');
+  assert.equal(run(trace('RefreshTokenGrant', 'AuthCodeGrant'))[0]?.grantType, 'refresh_token');
+  assert.equal(run(trace('AuthCodeGrant', 'AuthCodeGrant'))[0]?.grantType, 'authorization_code');
+  assert.equal(run(trace('PasswordGrant', 'PasswordGrant'))[0]?.grantType, 'password');
+});

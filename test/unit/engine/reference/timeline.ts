@@ -58,11 +58,13 @@ export function buildFlow(state: FlowState, ordered: TrackedEvent[] = orderedEve
   });
   let furthestSeen = -1;
   for (const s of STAGES) if (byStage.has(s)) furthestSeen = STAGE_INDEX[s];
-  // Token requests of grants without a code (client credentials, password, refresh…) and nothing
-  // before them: the browser stages are not part of this flow, not missing from the logs.
-  const tokenEvents = byStage.get('token') ?? [];
-  const grantOnly = tokenEvents.length > 0 && !byStage.has('authorize') && !byStage.has('consent') && !byStage.has('callback') &&
-    tokenEvents.every((i) => isNonCodeGrant(ordered[i]!.ev.grantType));
+  // Token requests of a grant without a code (client credentials, password, refresh…) and nothing
+  // before them: the browser stages are not part of this flow, not missing from the logs. Lines of
+  // the same exchange that name no grant (the error logged for it) do not change that.
+  const tokenEvents = [...(byStage.get('token') ?? []), ...(byStage.get('token_issued') ?? [])];
+  const grantOnly = !byStage.has('authorize') && !byStage.has('consent') && !byStage.has('callback') &&
+    tokenEvents.some((i) => isNonCodeGrant(ordered[i]!.ev.grantType)) &&
+    tokenEvents.every((i) => ordered[i]!.ev.code === undefined && (ordered[i]!.ev.grantType === undefined || isNonCodeGrant(ordered[i]!.ev.grantType)));
 
   const entries: StageEntry[] = [];
   let failedAt = -1;
