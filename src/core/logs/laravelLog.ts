@@ -246,14 +246,32 @@ function reasonFromFrames(frames: Frame[], body: string): FrameReading {
     r.reason ??= body.includes('validateOldRefreshToken') ? 'refresh_token_invalid' : undefined;
     if (r.reason === undefined) delete r.reason;
   }
-  if (body.includes('respondToAccessTokenRequest') || body.includes('AccessTokenController')) r.stage = 'token';
-  else if (body.includes('validateAuthorizationRequest')) r.stage = 'authorize';
-  else if (body.includes('completeAuthorizationRequest') || body.includes('ApproveAuthorizationController') || body.includes('DenyAuthorizationController')) r.stage = 'consent';
-  else if (body.includes('validateAuthenticatedRequest') || body.includes('BearerTokenValidator') || body.includes('ResourceServer')) r.stage = 'api';
+  // Likewise the stage: the step named nearest the throw.
+  let firstStep = -1;
+  for (const [word, stage] of STEP_WORDS) {
+    const at = body.indexOf(word);
+    if (at >= 0 && (firstStep < 0 || at < firstStep)) {
+      firstStep = at;
+      r.stage = stage;
+    }
+  }
   return r;
 }
 
 const FRAME_WORDS_RE = /Grant|Request|Controller|Validator|ResourceServer/;
+
+/** Methods and controllers of League and Passport, and the step of the flow each serves. */
+const STEP_WORDS: readonly (readonly [string, Stage])[] = [
+  ['respondToAccessTokenRequest', 'token'],
+  ['AccessTokenController', 'token'],
+  ['validateAuthorizationRequest', 'authorize'],
+  ['completeAuthorizationRequest', 'consent'],
+  ['ApproveAuthorizationController', 'consent'],
+  ['DenyAuthorizationController', 'consent'],
+  ['validateAuthenticatedRequest', 'api'],
+  ['BearerTokenValidator', 'api'],
+  ['ResourceServer', 'api'],
+];
 
 /** League's grant classes and the grant_type each handles. */
 const GRANT_CLASSES: readonly (readonly [string, string])[] = [

@@ -168,3 +168,18 @@ test('the grant read from a League stack trace is the grant class nearest the th
   assert.equal(run(trace('AuthCodeGrant', 'AuthCodeGrant'))[0]?.grantType, 'authorization_code');
   assert.equal(run(trace('PasswordGrant', 'PasswordGrant'))[0]?.grantType, 'password');
 });
+
+test('the step read from a League stack trace is the one nearest the throw: a scope refused at authorize is an authorize failure', () => {
+  const entry = [
+    '[2024-01-15 09:03:40] production.ERROR: The requested scope is invalid, unknown, or malformed {"exception":"[object] (League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException(code: 5): The requested scope is invalid, unknown, or malformed at /var/www/vendor/league/oauth2-server/src/Exception/OAuthServerException.php:165)',
+    '[stacktrace]',
+    "#0 /var/www/vendor/league/oauth2-server/src/Grant/AbstractGrant.php(303): League\\\\OAuth2\\\\Server\\\\Exception\\\\OAuthServerException::invalidScope('admin', 'https://reports...')",
+    '#1 /var/www/vendor/league/oauth2-server/src/AuthorizationServer.php(141): League\\\\OAuth2\\\\Server\\\\Grant\\\\AuthCodeGrant->validateAuthorizationRequest(Object(Nyholm\\\\Psr7\\\\ServerRequest))',
+    '#2 /var/www/vendor/laravel/passport/src/Http/Controllers/AccessTokenController.php(42): League\\\\OAuth2\\\\Server\\\\AuthorizationServer->respondToAccessTokenRequest(Object(Nyholm\\\\Psr7\\\\ServerRequest))',
+    '#3 {main}',
+    '"}',
+  ].join('\n');
+  const [e] = run(entry);
+  assert.equal(e?.stage, 'authorize');
+  assert.equal(e?.reason, 'scope_not_allowed');
+});
