@@ -11,6 +11,7 @@ import { STAGES } from '../model';
 import { catalogEntry } from '../catalog/catalog';
 import { redact } from '../redact/redact';
 import { STAGE_MARK, iso, reportFinding } from './reportData';
+import { shownValue } from './shownValue';
 
 export interface MarkdownReportOptions {
   /** Title line. Default "OAuth diagnosis". */
@@ -74,7 +75,7 @@ export function renderMarkdownReport(diagnosis: Diagnosis, probe?: ProbeReport, 
     out.push(`| Flow | Client | Start | Status | ${STAGES.join(' | ')} |`, `|---|---|---|---|${STAGES.map(() => '---').join('|')}|`);
     for (const f of diagnosis.flows.slice(0, max)) {
       const by = new Map(f.stages.map((s) => [s.stage, s.status]));
-      out.push(`| ${f.id} | ${cell(redact(f.clientId ?? '–'))} | ${f.startTime !== undefined ? iso(f.startTime) : '–'} | ${f.status} | ${STAGES.map((s) => STAGE_MARK[by.get(s) ?? 'missing']).join(' | ')} |`);
+      out.push(`| ${f.id} | ${cell(f.clientId !== undefined ? shownValue(redact(f.clientId)) : '–')} | ${f.startTime !== undefined ? iso(f.startTime) : '–'} | ${f.status} | ${STAGES.map((s) => STAGE_MARK[by.get(s) ?? 'missing']).join(' | ')} |`);
     }
     if (diagnosis.flows.length > max) out.push('', `… and ${diagnosis.flows.length - max} more flows.`);
     out.push('', '✓ ok · ✗ failed · ? not seen in the logs · `·` not applicable', '');

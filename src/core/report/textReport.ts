@@ -9,6 +9,7 @@ import type { Flow } from '../model';
 import { STAGES } from '../model';
 import { redact } from '../redact/redact';
 import { STAGE_MARK, reportFinding } from './reportData';
+import { shownValue } from './shownValue';
 
 export interface TextReportOptions {
   /** Most flows listed (failed and incomplete ones first). Default 200. */
@@ -61,7 +62,7 @@ export function flowLine(f: Flow): string {
   const stages = STAGES.filter((s) => s !== 'discovery' && s !== 'registration' || byStage.get(s) !== 'not_applicable')
     .map((s) => `${s} ${STAGE_MARK[byStage.get(s) ?? 'missing']}`)
     .join('  ');
-  return `  ${f.id.padEnd(9)} ${redact(f.clientId ?? '(no client id)').padEnd(20)} ${when.padEnd(19)} ${f.status.toUpperCase().padEnd(10)} ${stages}`;
+  return `  ${f.id.padEnd(9)} ${(f.clientId !== undefined ? shownValue(redact(f.clientId)) : '(no client id)').padEnd(20)} ${when.padEnd(19)} ${f.status.toUpperCase().padEnd(10)} ${stages}`;
 }
 
 function hms(ms: number): string {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Flow, OAuthEvent, StageEntry } from '../../core/model';
+import { shownValue } from '../../core/report/shownValue';
 import { flowFingerprint, treeStatusIcon } from './treeModel';
 
 /** A node of the Flow Timeline tree; also the argument its context-menu commands receive. */
@@ -62,11 +63,11 @@ export class FlowTimelineProvider implements vscode.TreeDataProvider<TimelineNod
   getTreeItem(node: TimelineNode): vscode.TreeItem {
     switch (node.kind) {
       case 'flow': {
-        const item = new vscode.TreeItem(node.flow.clientId ?? vscode.l10n.t('unknown client'), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(node.flow.clientId !== undefined ? shownValue(node.flow.clientId) : vscode.l10n.t('unknown client'), vscode.TreeItemCollapsibleState.Collapsed);
         const when = node.flow.startTime ? new Date(node.flow.startTime).toISOString().replace('T', ' ').slice(0, 19) : '';
         item.description = [when, statusText(node.flow.status)].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(treeStatusIcon(node.flow.status), statusColor(node.flow.status));
-        item.tooltip = vscode.l10n.t('Flow {0} ({1}): {2}', node.flow.clientId ?? vscode.l10n.t('unknown client'), flowFingerprint(node.flow), statusText(node.flow.status));
+        item.tooltip = vscode.l10n.t('Flow {0} ({1}): {2}', node.flow.clientId !== undefined ? shownValue(node.flow.clientId) : vscode.l10n.t('unknown client'), flowFingerprint(node.flow), statusText(node.flow.status));
         item.contextValue = 'oauthFlow';
         item.id = `flow:${node.flow.id}`;
         return item;

@@ -70,3 +70,18 @@ test('JSON: a finding serialised with its catalog part cached is byte-identical 
     assert.equal(reportFindingJson(f), want);
   }
 });
+
+test('text and Markdown: a client id with invisible characters or edge whitespace is shown quoted and spelled out', () => {
+  const lines = [
+    '[2024-01-15 09:01:00] production.INFO: GET https://id.example.com/oauth/authorize?response_type=code&client_id=%E2%80%8Bweb-app&state=abcdefgh1234 {"ip":"203.0.113.5"} []',
+    '[2024-01-15 09:02:00] production.INFO: GET https://id.example.com/oauth/authorize?response_type=code&client_id=plain-app&state=ijklmnop5678 {"ip":"203.0.113.6"} []',
+  ];
+  const dd = analyze(lines.map((text, i) => ({ source: 'laravel.log', line: i + 1, text })));
+  const t = renderTextReport(dd);
+  assert.ok(t.includes('"\\u200bweb-app"'), t);
+  assert.ok(!t.includes('\u200b'), 'no raw invisible character in the text report');
+  assert.match(t, / plain-app {2,}/, 'an ordinary id is shown as it is');
+  // Markdown escapes the backslash: it renders as "\u200bweb-app".
+  const md = renderMarkdownReport(dd);
+  assert.ok(md.includes('| flow-1 | "\\\\u200bweb-app" |') && !md.includes('\u200b'), md);
+});
