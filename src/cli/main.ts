@@ -7,7 +7,7 @@ import { VERSION } from './version';
 const HELP = `oauth-diagnose ${VERSION} – find which step of an OAuth / OIDC / MCP login broke, and how to fix it
 
 Usage:
-  oauth-diagnose scan FILE... [--json] [--code-ttl 60s] [--since TIME]
+  oauth-diagnose scan FILE... [--json] [--code-ttl 60s] [--since TIME]   (FILE - reads standard input)
   oauth-diagnose probe URL [--client-id ID --client-secret-env VAR --redirect-uri URI] [--json]
   oauth-diagnose live ISSUER --client-id ID [--redirect-uri URI] [--json]
   oauth-diagnose --help | --version

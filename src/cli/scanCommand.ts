@@ -1,6 +1,7 @@
 /**
  * `oauth-diagnose scan FILE... [--json] [--code-ttl 60s|10m] [--since TIME] [--max-events N]`
- * Reads log files (streaming, bounded memory), diagnoses them, prints the report.
+ * Reads log files (streaming, bounded memory) – `-` for standard input, so a pipe works too
+ * (`kubectl logs auth-0 | oauth-diagnose scan -`) – diagnoses them, prints the report.
  * Exit 0: no error findings; 1: error findings; 2: usage or input error (one-line message).
  */
 import { access, stat } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { readFileLines, startParsingReader } from './fileLines';
 import type { ParsedLines } from '../core/engine/diagnosisEngine';
 import { DiagnosisEngine } from '../core/engine/diagnosisEngine';
 import { renderTextReport } from '../core/report/textReport';
+import type { SourceLine } from '../core/lines';
+import { LineSplitter } from '../core/tail/lineSplitter';
 import { writeJsonReport } from '../core/report/jsonReport';
 
 export interface ScanArgs {
@@ -92,7 +95,7 @@ export function parseScanArgs(args: string[]): ScanArgs {
         out.files.push(a);
     }
   }
-  if (out.files.length === 0) throw new UsageError('scan needs at least one log file (oauth-diagnose scan FILE... [--json])');
+  if (out.files.length === 0) throw new UsageError('scan needs at least one log file, or - for standard input (oauth-diagnose scan FILE... [--json])');
   return out;
 }
 
@@ -100,6 +103,7 @@ export function parseScanArgs(args: string[]): ScanArgs {
 async function checkFiles(files: string[]): Promise<number> {
   let total = 0;
   for (const f of files) {
+    if (f === STDIN) continue;
     let st;
     try {
       st = await stat(f);
@@ -116,6 +120,24 @@ async function checkFiles(files: string[]): Promise<number> {
     }
   }
   return total;
+}
+
+/** The file argument that means standard input, and the name its lines are reported under. */
+const STDIN = '-';
+const STDIN_NAME = 'stdin';
+
+/**
+ * Reads standard input to its end, line by line (bounded memory: an over-long line is cut, as in
+ * files), and hands every line on; resolves when the input is closed.
+ */
+async function readStdin(onLine: (line: SourceLine) => void): Promise<void> {
+  let n = 0;
+  const splitter = new LineSplitter((l) => {
+    n++;
+    onLine(l.truncated ? { source: STDIN_NAME, line: n, text: l.text, truncated: true } : { source: STDIN_NAME, line: n, text: l.text });
+  });
+  for await (const chunk of process.stdin) splitter.write(chunk as Buffer);
+  splitter.flush();
 }
 
 /** Inputs at least this big are scanned in a thread with a heap sized for the scan (see below). */
@@ -162,7 +184,8 @@ export async function runScan(args: string[], out: (s: string) => void, err: (s:
   }
   const thread = join(__dirname, 'scanThread.js');
   const debug = process.env.OAUTH_DIAGNOSE_DEBUG ? err : undefined;
-  if ((total >= THREAD_MIN_BYTES || threadsForced()) && threadsAllowed() && existsSync(thread)) {
+  // Standard input belongs to this thread: a scan that reads it stays here.
+  if ((total >= THREAD_MIN_BYTES || threadsForced()) && threadsAllowed() && existsSync(thread) && !parsed.files.includes(STDIN)) {
     debug?.('oauth-diagnose scan: scanning in a thread\n');
     const code = await scanInThread(thread, parsed, out, err);
     if (code !== undefined) return code;
@@ -228,6 +251,16 @@ export async function scanFiles(parsed: ScanArgs, out: (s: string) => void, err:
   const engine = new DiagnosisEngine({ codeTtlSeconds: parsed.codeTtlSeconds, since: parsed.since, maxEvents: parsed.maxEvents ?? 4_000 });
   const debug = process.env.OAUTH_DIAGNOSE_DEBUG ? err : undefined;
   for (const file of parsed.files) {
+    if (file === STDIN) {
+      try {
+        await readStdin((line) => engine.push(line));
+      } catch (e) {
+        err(`oauth-diagnose scan: standard input: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 2;
+      }
+      engine.end(STDIN_NAME);
+      continue;
+    }
     try {
       // A big file read in the reader thread is parsed there too (shared with this thread by
       // whichever is behind: two cores); not a file given twice, whose parser state lives here.

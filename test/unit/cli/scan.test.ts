@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, parseSince } from '../../../src/cli/scanCommand';
@@ -108,4 +108,30 @@ test('durations and times for the options', () => {
   assert.equal(parseSince('2024-01-15 10:00'), Date.parse('2024-01-15T10:00Z'));
   assert.equal(parseSince('2h', 10_000_000), 10_000_000 - 7_200_000);
   assert.equal(parseSince('2024-01-15T10:00:00+02:00'), Date.parse('2024-01-15T08:00:00Z'));
+});
+
+test('- reads standard input: a piped log is scanned like a file, alone or next to files', () => {
+  const piped = (args: string[], input: string): { code: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'scan', ...args], { encoding: 'utf8', input });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const access = readFileSync('demo/example-logs/access.log', 'utf8');
+  const alone = piped(['-', '--json'], access);
+  assert.equal(alone.code, 0, alone.err);
+  const a = JSON.parse(alone.out) as { findings: { id: string; evidence: { file: string; line: number }[] }[]; stats: { lines: number } };
+  assert.equal(a.stats.lines, access.split('\n').length - 1);
+  const file = JSON.parse(scan('demo/example-logs/access.log', '--json').out) as typeof a;
+  const shown = (d: typeof a, name: string): string[] => d.findings.map((f) => `${f.id} ${f.evidence.map((e) => `${e.file === name ? 'LOG' : e.file}:${e.line}`).join(',')}`);
+  assert.deepEqual(shown(a, 'stdin'), shown(file, 'demo/example-logs/access.log'));
+  assert.ok(a.findings.length > 0);
+  // With the app log as a file: the same findings as both files given by name, the nginx lines named stdin.
+  const both = piped(['demo/example-logs/laravel.log', '-', '--json'], access);
+  const byName = scan('demo/example-logs/laravel.log', 'demo/example-logs/access.log', '--json');
+  const ids = (out: string): string[] => (JSON.parse(out) as { findings: { id: string }[] }).findings.map((f) => f.id).sort();
+  assert.deepEqual(ids(both.out), ids(byName.out));
+  assert.match(both.out, /"file":"stdin","line":188/);
+  // Empty input: exit 0 with a note, not an error.
+  const empty = piped(['-'], '');
+  assert.equal(empty.code, 0, empty.err);
+  assert.match(empty.out, /stdin is empty/);
 });
