@@ -1,11 +1,13 @@
 /**
  * `oauth-diagnose scan FILE... [--json] [--code-ttl 60s|10m] [--since TIME] [--max-events N]`
  * Reads log files (streaming, bounded memory) – `-` for standard input, so a pipe works too
- * (`kubectl logs auth-0 | oauth-diagnose scan -`) – diagnoses them, prints the report.
+ * (`kubectl logs auth-0 | oauth-diagnose scan -`), and gzip-compressed rotated logs as they are –
+ * diagnoses them, prints the report.
  * Exit 0: no error findings; 1: error findings; 2: usage or input error (one-line message).
  */
 import { access, stat } from 'node:fs/promises';
-import { constants, existsSync } from 'node:fs';
+import { closeSync, constants, createReadStream, existsSync, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -127,17 +129,46 @@ const STDIN = '-';
 const STDIN_NAME = 'stdin';
 
 /**
- * Reads standard input to its end, line by line (bounded memory: an over-long line is cut, as in
- * files), and hands every line on; resolves when the input is closed.
+ * Reads a stream of log bytes to its end, line by line (bounded memory: an over-long line is cut,
+ * as in files), and hands every line on as `source`; resolves to the lines read when the stream
+ * ends. For standard input and compressed logs, which the file reader cannot seek in.
  */
-async function readStdin(onLine: (line: SourceLine) => void): Promise<void> {
+async function readStream(stream: AsyncIterable<Buffer | string>, source: string, onLine: (line: SourceLine) => void): Promise<number> {
   let n = 0;
   const splitter = new LineSplitter((l) => {
     n++;
-    onLine(l.truncated ? { source: STDIN_NAME, line: n, text: l.text, truncated: true } : { source: STDIN_NAME, line: n, text: l.text });
+    onLine(l.truncated ? { source, line: n, text: l.text, truncated: true } : { source, line: n, text: l.text });
   });
-  for await (const chunk of process.stdin) splitter.write(chunk as Buffer);
+  for await (const chunk of stream) splitter.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   splitter.flush();
+  return n;
+}
+
+/** Whether a file starts with gzip's magic bytes (a rotated log such as access.log.2.gz). */
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads a gzip-compressed log through zlib. A truncated or damaged file keeps the lines read before
+ * the damage; `warn` says where it stopped.
+ */
+async function readGzip(path: string, onLine: (line: SourceLine) => void, warn: (s: string) => void): Promise<void> {
+  let lines = 0;
+  try {
+    lines = await readStream(createReadStream(path).pipe(createGunzip()), path, (l) => {
+      lines = l.line;
+      onLine(l);
+    });
+  } catch (e) {
+    warn(`oauth-diagnose scan: ${path}: the compressed data stops after line ${lines} (${e instanceof Error ? e.message : String(e)}); the lines before it are diagnosed\n`);
+  }
 }
 
 /** Inputs at least this big are scanned in a thread with a heap sized for the scan (see below). */
@@ -184,8 +215,9 @@ export async function runScan(args: string[], out: (s: string) => void, err: (s:
   }
   const thread = join(__dirname, 'scanThread.js');
   const debug = process.env.OAUTH_DIAGNOSE_DEBUG ? err : undefined;
-  // Standard input belongs to this thread: a scan that reads it stays here.
-  if ((total >= THREAD_MIN_BYTES || threadsForced()) && threadsAllowed() && existsSync(thread) && !parsed.files.includes(STDIN)) {
+  // Standard input belongs to this thread, and compressed logs are read as streams here too.
+  const streams = parsed.files.some((f) => f === STDIN || isGzip(f));
+  if ((total >= THREAD_MIN_BYTES || threadsForced()) && threadsAllowed() && existsSync(thread) && !streams) {
     debug?.('oauth-diagnose scan: scanning in a thread\n');
     const code = await scanInThread(thread, parsed, out, err);
     if (code !== undefined) return code;
@@ -253,12 +285,17 @@ export async function scanFiles(parsed: ScanArgs, out: (s: string) => void, err:
   for (const file of parsed.files) {
     if (file === STDIN) {
       try {
-        await readStdin((line) => engine.push(line));
+        await readStream(process.stdin, STDIN_NAME, (line) => engine.push(line));
       } catch (e) {
         err(`oauth-diagnose scan: standard input: ${e instanceof Error ? e.message : String(e)}\n`);
         return 2;
       }
       engine.end(STDIN_NAME);
+      continue;
+    }
+    if (isGzip(file)) {
+      await readGzip(file, (line) => engine.push(line), err);
+      engine.end(file);
       continue;
     }
     try {

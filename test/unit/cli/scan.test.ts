@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parseDuration, parseSince } from '../../../src/cli/scanCommand';
 
 function scan(...args: string[]): { code: number | null; out: string; err: string } {
@@ -134,4 +135,28 @@ test('- reads standard input: a piped log is scanned like a file, alone or next 
   const empty = piped(['-'], '');
   assert.equal(empty.code, 0, empty.err);
   assert.match(empty.out, /stdin is empty/);
+});
+
+test('a gzip-compressed rotated log is read as it is; a truncated one keeps the lines before the damage', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oauth-gz-'));
+  try {
+    const plain = 'demo/example-logs/access.log';
+    const gz = join(dir, 'access.log.2.gz');
+    writeFileSync(gz, gzipSync(readFileSync(plain)));
+    const a = scan('demo/example-logs/laravel.log', gz, '--json');
+    const b = scan('demo/example-logs/laravel.log', plain, '--json');
+    const shown = (out: string, name: string): string[] =>
+      (JSON.parse(out) as { findings: { id: string; evidence: { file: string; line: number }[] }[] }).findings.map((f) => `${f.id} ${f.evidence.map((e) => `${e.file === name ? 'NGINX' : e.file}:${e.line}`).join(',')}`);
+    assert.equal(a.code, b.code, a.err);
+    assert.deepEqual(shown(a.out, gz), shown(b.out, plain));
+    // Cut in the middle: a clear message on stderr, the lines before it diagnosed, no input error.
+    const cut = join(dir, 'cut.log.gz');
+    writeFileSync(cut, readFileSync(gz).subarray(0, 3000));
+    const c = scan(cut, '--json');
+    assert.notEqual(c.code, 2, c.err);
+    assert.match(c.err, /cut\.log\.gz: the compressed data stops after line \d+/);
+    assert.ok((JSON.parse(c.out) as { stats: { lines: number } }).stats.lines > 50);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
