@@ -162,7 +162,7 @@ function isGzip(path: string): boolean {
 async function readGzip(path: string, onLine: (line: SourceLine) => void, warn: (s: string) => void): Promise<void> {
   let lines = 0;
   try {
-    lines = await readStream(createReadStream(path).pipe(createGunzip()), path, (l) => {
+    await readStream(createReadStream(path).pipe(createGunzip()), path, (l) => {
       lines = l.line;
       onLine(l);
     });

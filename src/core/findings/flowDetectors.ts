@@ -13,6 +13,7 @@ import { redactMemo as redact } from '../redact/redactMemo';
 import { FindingCollector } from './findingCollector';
 import type { TextCause } from './errorText';
 import { failureText, isLeagueGeneric, offendingScopes, specificGrantCause, textCause } from './errorText';
+import { spelledOut } from '../report/shownValue';
 
 export interface DetectOptions {
   /** Assumed authorization code lifetime. */
@@ -786,7 +787,7 @@ function cleanId(s: string): string {
 
 /** Shows whitespace and invisible characters in a value. */
 function visible(s: string): string {
-  return JSON.stringify(redact(s)).replace(/[\u200B-\u200D\u2060\uFEFF\u00A0]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return spelledOut(redact(s));
 }
 
 function ref(ev: OAuthEvent): string {

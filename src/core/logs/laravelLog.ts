@@ -232,30 +232,31 @@ function reasonFromFrames(frames: Frame[], body: string): FrameReading {
   }
   // Every class or method named below contains one of these words: most entries have none.
   if (!FRAME_WORDS_RE.test(body)) return r;
-  // The grant class named first is the one that ran (the frames nearest the throw); later frames
-  // may name another (a grant that delegates, or a trace pasted together).
-  let firstGrant = -1;
-  for (const [cls, grantType] of GRANT_CLASSES) {
-    const at = body.indexOf(cls);
-    if (at >= 0 && (firstGrant < 0 || at < firstGrant)) {
-      firstGrant = at;
-      r.grantType = grantType;
-    }
-  }
+  // The grant class and the step named first are the ones that ran (the frames nearest the
+  // throw); later frames may name others (a grant that delegates, or a trace pasted together).
+  const grantType = namedFirst(body, GRANT_CLASSES);
+  if (grantType !== undefined) r.grantType = grantType;
+  const stage = namedFirst(body, STEP_WORDS);
+  if (stage !== undefined) r.stage = stage;
   if (r.grantType === 'refresh_token') {
     r.reason ??= body.includes('validateOldRefreshToken') ? 'refresh_token_invalid' : undefined;
     if (r.reason === undefined) delete r.reason;
   }
-  // Likewise the stage: the step named nearest the throw.
-  let firstStep = -1;
-  for (const [word, stage] of STEP_WORDS) {
-    const at = body.indexOf(word);
-    if (at >= 0 && (firstStep < 0 || at < firstStep)) {
-      firstStep = at;
-      r.stage = stage;
+  return r;
+}
+
+/** The value of the word of `table` that occurs first in `text`, or undefined when none does. */
+function namedFirst<T>(text: string, table: readonly (readonly [string, T])[]): T | undefined {
+  let first = -1;
+  let value: T | undefined;
+  for (const [word, v] of table) {
+    const at = text.indexOf(word);
+    if (at >= 0 && (first < 0 || at < first)) {
+      first = at;
+      value = v;
     }
   }
-  return r;
+  return value;
 }
 
 const FRAME_WORDS_RE = /Grant|Request|Controller|Validator|ResourceServer/;

@@ -1,14 +1,21 @@
 /**
  * A value as a report shows it: as it is, or – when it starts or ends with whitespace, or holds
- * invisible or control characters – in quotes with those characters spelled out, so a client id
- * such as `"\u200bweb"` or `"web "` does not look like `web` (the very mistake it may be the cause
- * of) and does not shift the columns of a table.
+ * invisible or control characters – {@link spelledOut}, so a client id such as `"\u200bweb"` or
+ * `"web "` does not look like `web` (the very mistake it may be the cause of) and does not shift
+ * the columns of a table.
  *
  * @example shownValue('web') // 'web'
  * @example shownValue('web\u200b') // '"web\\u200b"'
  */
 export function shownValue(s: string): string {
-  if (!NEEDS_QUOTES_RE.test(s)) return s;
+  return NEEDS_QUOTES_RE.test(s) ? spelledOut(s) : s;
+}
+
+/**
+ * A value in quotes with its whitespace and invisible characters spelled out (`"\u200bweb "`):
+ * JSON escapes for control characters, `\uXXXX` for the invisible ones JSON leaves as they are.
+ */
+export function spelledOut(s: string): string {
   return JSON.stringify(s).replace(INVISIBLE_RE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
