@@ -157,7 +157,8 @@ function isGzip(path: string): boolean {
 
 /**
  * Reads a gzip-compressed log through zlib. A truncated or damaged file keeps the lines read before
- * the damage; `warn` says where it stopped.
+ * the damage (`warn` says where it stopped); one with no readable line at all is an input error,
+ * thrown as such.
  */
 async function readGzip(path: string, onLine: (line: SourceLine) => void, warn: (s: string) => void): Promise<void> {
   let lines = 0;
@@ -167,7 +168,9 @@ async function readGzip(path: string, onLine: (line: SourceLine) => void, warn: 
       onLine(l);
     });
   } catch (e) {
-    warn(`oauth-diagnose scan: ${path}: the compressed data stops after line ${lines} (${e instanceof Error ? e.message : String(e)}); the lines before it are diagnosed\n`);
+    const why = e instanceof Error ? e.message : String(e);
+    if (lines === 0) throw new Error(`not readable as gzip data (${why})`);
+    warn(`oauth-diagnose scan: ${path}: the compressed data stops after line ${lines} (${why}); the lines before it are diagnosed\n`);
   }
 }
 
@@ -294,7 +297,12 @@ export async function scanFiles(parsed: ScanArgs, out: (s: string) => void, err:
       continue;
     }
     if (isGzip(file)) {
-      await readGzip(file, (line) => engine.push(line), err);
+      try {
+        await readGzip(file, (line) => engine.push(line), err);
+      } catch (e) {
+        err(`oauth-diagnose scan: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 2;
+      }
       engine.end(file);
       continue;
     }

@@ -156,6 +156,12 @@ test('a gzip-compressed rotated log is read as it is; a truncated one keeps the 
     assert.notEqual(c.code, 2, c.err);
     assert.match(c.err, /cut\.log\.gz: the compressed data stops after line \d+/);
     assert.ok((JSON.parse(c.out) as { stats: { lines: number } }).stats.lines > 50);
+    // gzip's magic bytes and nothing readable after them: an input error with a one-line message.
+    const bad = join(dir, 'bad.log.gz');
+    writeFileSync(bad, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not really gzip')]));
+    const d = scan(bad);
+    assert.equal(d.code, 2);
+    assert.match(d.err, /^oauth-diagnose scan: .*bad\.log\.gz: not readable as gzip data \(.+\)\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
