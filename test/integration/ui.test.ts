@@ -10,6 +10,11 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/shared/commandIds';
 import type { ExtensionApi } from '../../src/host/extension';
+import { DiagnosisSession } from '../../src/host/session';
+import { DiagnosisEngine } from '../../src/core/engine/diagnosisEngine';
+import { FlowTimelineProvider } from '../../src/host/tree/flowTimelineProvider';
+import { SessionViews } from '../../src/host/panel/sessionViews';
+import { catalogText } from '../../src/host/panel/catalogText';
 
 const EXTENSION_ID = 'oauth-flow-debugger.oauth-flow-debugger';
 const SECRET_CODE = 'def50200SECRETCODE11bb22';
@@ -87,5 +92,25 @@ describe('UI wiring in the real extension host', () => {
     assert.equal(state.probe, undefined, 'no probe without a server');
     assert.ok(state.findings.some((f) => f.id === 'code_expired'), JSON.stringify(state.findings.map((f) => f.id)));
     assert.deepEqual(api.session.sources, [only], 'the session was reset for the new run');
+  });
+});
+
+describe('Flow Timeline tree in the real extension host', () => {
+  it('a client id with an invisible character is labelled spelled out; an ordinary one as it is', async () => {
+    const session = new DiagnosisSession({ createEngine: () => new DiagnosisEngine() });
+    const timeline = new FlowTimelineProvider();
+    const tree = { badge: undefined } as unknown as vscode.TreeView<unknown>;
+    const views = new SessionViews(session, timeline, tree, { catalog: catalogText });
+    try {
+      session.push({ source: 'zw.log', line: 1, text: '[2026-11-28 10:00:00] local.INFO: GET /oauth/authorize?client_id=%E2%80%8Bweb-app&response_type=code&state=zw1234567890' });
+      session.push({ source: 'zw.log', line: 2, text: '[2026-11-28 10:05:00] local.INFO: GET /oauth/authorize?client_id=plain-app&response_type=code&state=pl1234567890' });
+      session.end('zw.log'); // the last Laravel entry is complete once its source ends
+      await until(() => timeline.getChildren().length === 2, 5000, 'the tree showing both flows');
+      const labels = timeline.getChildren().map((n) => timeline.getTreeItem(n).label);
+      assert.deepEqual([...labels].sort(), ['"\\u200bweb-app"', 'plain-app']);
+    } finally {
+      views.dispose();
+      session.dispose();
+    }
   });
 });
